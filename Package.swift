@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "keen-reports",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "keen-reports", targets: ["keen-reports"]),
+        .library(name: "KeenReports", targets: ["KeenReports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        .target(
+            name: "KeenReports",
+            dependencies: ["CLibPQ", "CLibCSV"]
+        ),
+        .executableTarget(
+            name: "keen-reports",
+            dependencies: [
+                "KeenReports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "KeenReportsTests",
+            dependencies: ["KeenReports"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["KeenReports", "keen-reports"]
+        ),
+    ]
+)
