@@ -1,0 +1,126 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection. Every `PGconn*` of the engine lives in here.
+///
+/// A connection is not thread-safe: it belongs to the one thread that made
+/// it. Results of small statements come back whole (`execute`); big results
+/// are streamed with `COPY ... TO STDOUT` (`copyOut`), one chunk at a time.
+public final class PostgresConnection {
+    private let connection: OpaquePointer
+    private let settings: ConnectionSettings
+
+    /// Connects, or throws exit status 69 with libpq's reason, password-free.
+    public init(_ settings: ConnectionSettings) throws(EngineError) {
+        self.settings = settings
+        guard let connection = PQconnectdb(settings.conninfo) else {
+            throw .database("could not allocate a PostgreSQL connection")
+        }
+        self.connection = connection
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let reason = settings.redact(Self.oneLine(PQerrorMessage(connection)))
+            PQfinish(connection)
+            throw .database("cannot connect to PostgreSQL (\(settings.safeDescription)): \(reason); check --database-url, KEEN_DATABASE_URL or the PG* variables")
+        }
+        PQsetClientEncoding(connection, "UTF8")
+    }
+
+    deinit {
+        PQfinish(connection)
+    }
+
+    /// Runs one statement with text parameters `$1...$n` and returns its
+    /// whole result. For statements with small results only.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [String?] = []) throws(EngineError) -> QueryResult {
+        let result = withCStrings(parameters) { values in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK, let result else {
+            let error = failure(result, doing: "query")
+            if let result { PQclear(result) }
+            throw error
+        }
+        return QueryResult(result)
+    }
+
+    /// Runs `COPY (...) TO STDOUT` and hands each chunk of data to `consume`
+    /// as it arrives, so memory stays flat whatever the result's size. The
+    /// chunk is only valid during the call.
+    public func copyOut(_ copySQL: String, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let start = PQexec(connection, copySQL) else { throw failure(nil, doing: "COPY") }
+        guard PQresultStatus(start) == PGRES_COPY_OUT else {
+            let error = failure(start, doing: "COPY")
+            PQclear(start)
+            throw error
+        }
+        PQclear(start)
+        var consumerError: Error?
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(connection, &buffer, 0)
+            if length > 0, let buffer {
+                defer { PQfreemem(buffer) }
+                // After a consumer error, keep draining so the connection
+                // stays usable; the error is thrown at the end.
+                if consumerError == nil {
+                    do { try consume(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch { consumerError = error }
+                }
+                continue
+            }
+            if length == -1 { break }
+            throw failure(nil, doing: "COPY")
+        }
+        // The COPY's final status.
+        var finalError: EngineError?
+        while let result = PQgetResult(connection) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK, finalError == nil { finalError = failure(result, doing: "COPY") }
+            PQclear(result)
+        }
+        if let consumerError { throw consumerError }
+        if let finalError { throw finalError }
+    }
+
+    /// Asks the server to cancel the statement in progress. Safe to call from
+    /// another thread or a signal handler's dispatch source.
+    public func cancelRunningStatement() {
+        guard let cancel = PQgetCancel(connection) else { return }
+        var errorBuffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &errorBuffer, Int32(errorBuffer.count))
+        PQfreeCancel(cancel)
+    }
+
+    /// The error of a failed statement: 69 when the connection is gone, 70
+    /// otherwise; a statement timeout or cancel is named as such.
+    private func failure(_ result: OpaquePointer?, doing what: String) -> EngineError {
+        let message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? String(cString: PQerrorMessage(connection))
+        let text = settings.redact(Self.oneLine(message))
+        if PQstatus(connection) != CONNECTION_OK {
+            return .database("lost the connection to PostgreSQL during a \(what): \(text)")
+        }
+        let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
+        if sqlState == "57014" {
+            return .engine("\(what) was cancelled (statement timeout or interrupt): \(text)")
+        }
+        return .engine("\(what) failed: \(text)")
+    }
+
+    private static func oneLine(_ message: UnsafePointer<CChar>?) -> String {
+        oneLine(message.map { String(cString: $0) } ?? "unknown error")
+    }
+
+    private static func oneLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+}
+
+/// Calls `body` with the strings as a C array of C strings (NULL for nil).
+private func withCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    let copies = strings.map { $0.flatMap { strdup($0) } }
+    defer { copies.forEach { free($0) } }
+    let pointers = copies.map { $0.map { UnsafePointer($0) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+}

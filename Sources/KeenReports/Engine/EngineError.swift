@@ -1,0 +1,32 @@
+/// The exit statuses of REPORTS.md, one per kind of failure.
+public enum ExitStatus: Int32, Sendable {
+    case clean = 0
+    case discrepancies = 1
+    case usage = 64
+    case badInput = 65
+    case databaseUnavailable = 69
+    case engineFailure = 70
+    case outputFailure = 73
+    case locked = 75
+}
+
+/// A failure the engine reports to its user: one line that says what failed
+/// and what to do, and the exit status that goes with it. Messages never hold
+/// a password (see `ConnectionSettings.redact`).
+public struct EngineError: Error, CustomStringConvertible, Sendable {
+    public let status: ExitStatus
+    public let message: String
+
+    public init(_ status: ExitStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    public static func usage(_ message: String) -> EngineError { EngineError(.usage, message) }
+    public static func badInput(_ message: String) -> EngineError { EngineError(.badInput, message) }
+    public static func database(_ message: String) -> EngineError { EngineError(.databaseUnavailable, message) }
+    public static func engine(_ message: String) -> EngineError { EngineError(.engineFailure, message) }
+    public static func output(_ message: String) -> EngineError { EngineError(.outputFailure, message) }
+}

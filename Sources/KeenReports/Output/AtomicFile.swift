@@ -1,0 +1,114 @@
+import Foundation
+
+/// A file that appears whole or not at all: written under a temporary name
+/// in the destination folder, then renamed over the final name on `commit`.
+/// Created mode 0640 whatever the umask, since reports hold money and
+/// customer data. Writes are buffered; a failure to write (a full disk, a
+/// folder that is not writable) throws exit status 73 naming the file.
+public final class AtomicFile {
+    public let path: String
+    let temporaryPath: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private static let bufferLimit = 1 << 18
+    public private(set) var bytesWritten: Int64 = 0
+    private var done = false
+
+    public static let mode: mode_t = 0o640
+
+    public init(path: String) throws(EngineError) {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, AtomicFile.mode)
+        guard descriptor >= 0 else {
+            throw .output("cannot create \(path): \(String(cString: strerror(errno))); check that the output folder exists and is writable")
+        }
+        // open() applies the umask; fchmod does not.
+        fchmod(descriptor, AtomicFile.mode)
+        TemporaryFiles.shared.register(temporaryPath)
+        buffer.reserveCapacity(AtomicFile.bufferLimit)
+    }
+
+    deinit {
+        discard()
+    }
+
+    public func write(_ bytes: [UInt8]) throws(EngineError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= AtomicFile.bufferLimit { try flush() }
+    }
+
+    public func write(_ text: String) throws(EngineError) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= AtomicFile.bufferLimit { try flush() }
+    }
+
+    /// Overwrites bytes already written at `offset` (for a count that is
+    /// only known at the end).
+    public func overwrite(_ text: String, at offset: Int64) throws(EngineError) {
+        try flush()
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset)) }
+        guard written == bytes.count else { throw writeError() }
+    }
+
+    public func flush() throws(EngineError) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw writeError() }
+            offset += written
+        }
+        bytesWritten += Int64(buffer.count)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    public func commit() throws(EngineError) {
+        try flush()
+        guard fsync(descriptor) == 0 else { throw writeError() }
+        close(descriptor)
+        descriptor = -1
+        guard rename(temporaryPath, path) == 0 else { throw writeError() }
+        TemporaryFiles.shared.unregister(temporaryPath)
+        done = true
+    }
+
+    /// Removes the temporary file; the final name is left as it was.
+    public func discard() {
+        guard !done else { return }
+        done = true
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
+        unlink(temporaryPath)
+        TemporaryFiles.shared.unregister(temporaryPath)
+    }
+
+    private func writeError() -> EngineError {
+        let reason = String(cString: strerror(errno))
+        discard()
+        return .output("cannot write \(path): \(reason)")
+    }
+}
+
+/// The temporary files not yet committed or discarded, so that an interrupt
+/// can remove them before the process exits.
+public final class TemporaryFiles: @unchecked Sendable {
+    public static let shared = TemporaryFiles()
+    private let lock = NSLock()
+    private var paths: Set<String> = []
+
+    func register(_ path: String) { lock.withLock { _ = paths.insert(path) } }
+    func unregister(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+
+    /// Unlinks every registered file.
+    public func removeAll() {
+        lock.withLock {
+            for path in paths { unlink(path) }
+            paths.removeAll()
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// One output of a report (`cost_per_tool`, or `agent_trees` beside
+/// `recursion_depth`): its columns and the CSV and/or JSON file it goes to.
+/// Rows are written as they come; the files stay under temporary names until
+/// the whole run succeeds (`StagedFiles.commitAll`).
+public final class ReportOutput {
+    public let name: String
+    public let columns: [ReportColumn]
+    private let csv: CSVReportWriter?
+    private let json: JSONReportWriter?
+    public private(set) var rowCount: Int64 = 0
+    /// Extra members of the JSON object, after the rows.
+    public var jsonExtras: [(String, JSONValue)] = []
+
+    init(name: String, columns: [ReportColumn], options: OutputOptions, parameters: JSONValue,
+         generatedAt: String, zone: ReportTimeZone, staging: StagedFiles) throws(EngineError) {
+        self.name = name
+        self.columns = columns
+        if options.formats.contains(.csv) {
+            let file = try staging.create(options.path(of: name, .csv))
+            csv = try CSVReportWriter(file: file, columns: columns, zone: zone, formulaGuard: options.formulaGuard)
+        } else {
+            csv = nil
+        }
+        if options.formats.contains(.json) {
+            let file = try staging.create(options.path(of: name, .json))
+            json = try JSONReportWriter(file: file, report: name, columns: columns, parameters: parameters,
+                                        generatedAt: generatedAt, zone: zone)
+        } else {
+            json = nil
+        }
+    }
+
+    public func write(_ row: [ReportValue]) throws(EngineError) {
+        precondition(row.count == columns.count, "\(name): a row of \(row.count) values for \(columns.count) columns")
+        try csv?.write(row)
+        try json?.write(row)
+        rowCount += 1
+    }
+
+    /// Writes the JSON trailer; the files are complete but not yet in place.
+    func finish() throws(EngineError) {
+        try json?.finish(extras: jsonExtras)
+    }
+
+    var files: [AtomicFile] { [csv?.file, json?.file].compactMap { $0 } }
+}
+
+/// The files of a run, kept under temporary names until all of them are
+/// complete, then renamed into place together; on failure all are removed.
+public final class StagedFiles {
+    private var files: [AtomicFile] = []
+
+    public init() {}
+
+    public func create(_ path: String) throws(EngineError) -> AtomicFile {
+        let file = try AtomicFile(path: path)
+        files.append(file)
+        return file
+    }
+
+    public func commitAll() throws(EngineError) {
+        for file in files { try file.commit() }
+    }
+
+    public func discardAll() {
+        files.forEach { $0.discard() }
+    }
+}

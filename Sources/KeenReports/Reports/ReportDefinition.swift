@@ -1,0 +1,23 @@
+/// A report as `reports/NAME.json` defines it: what it is, the queries it
+/// runs, how their rows become output rows, the files it writes and whether
+/// the nightly run includes it.
+public struct ReportDefinition: Sendable, Codable {
+    public struct Output: Sendable, Codable {
+        public let name: String
+        public let description: String?
+        public let columns: [ReportColumn]
+    }
+
+    public let name: String
+    /// One line, for `list`.
+    public let summary: String
+    /// Longer text, for `describe`.
+    public let details: String?
+    /// Query names, files under `queries/`.
+    public let queries: [String]
+    /// The Swift aggregation that turns query rows into output rows; absent
+    /// when the report's single query already yields the output rows.
+    public let aggregation: String?
+    public let nightly: Bool
+    public let outputs: [Output]
+}

@@ -1,0 +1,57 @@
+/// The values a run's queries can read: the window, its time zone and the
+/// tenant filter. They reach PostgreSQL only as bound parameters of
+/// `set_config` (see `ReportTransaction`).
+public struct ReportParameters: Sendable {
+    public let window: ReportWindow
+    /// Lowercase canonical UUID of the one user to report on, or nil for all.
+    public let userID: String?
+
+    /// The parameter names a query may declare, with their types.
+    public static let declarable: [String: QueryParameter.ValueType] = [
+        "from": .timestamptz, "to": .timestamptz, "tz": .text, "user_id": .uuid,
+    ]
+
+    public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {
+        self.window = window
+        if let userID {
+            guard let canonical = Self.canonicalUUID(userID) else {
+                throw .usage("--user-id '\(userID.prefix(64))' is not a UUID (like 0b7c2a54-7f1e-4c3a-9d2b-5e6f7a8b9c0d)")
+            }
+            self.userID = canonical
+        } else {
+            self.userID = nil
+        }
+    }
+
+    /// Setting name → text value, as the queries read them.
+    var settings: [(String, String)] {
+        [("keen.from", window.from.utcText), ("keen.to", window.to.utcText),
+         ("keen.tz", window.zone.identifier), ("keen.user_id", userID ?? "")]
+    }
+
+    /// The parameters as written into every JSON file.
+    public var json: JSONValue {
+        var formatter = TimestampFormatter(zone: window.zone)
+        return .object([
+            ("from", .string(formatter.format(window.from))),
+            ("to", .string(formatter.format(window.to))),
+            ("tz", .string(window.zone.identifier)),
+            ("user_id", userID.map(JSONValue.string) ?? .null),
+        ])
+    }
+
+    /// `8-4-4-4-12` hex digits, any case, lowercased; nil otherwise.
+    static func canonicalUUID(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return nil }
+        for (index, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(index) {
+                guard byte == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                        || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20) else { return nil }
+            }
+        }
+        return text.lowercased()
+    }
+}

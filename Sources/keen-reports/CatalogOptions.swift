@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import KeenReports
+
+/// Where the report definitions and queries are.
+struct CatalogOptions: ParsableArguments {
+    @Option(name: .customLong("catalog"), help: ArgumentHelp(
+        "Folder holding reports/ and queries/ (default: KEEN_REPORTS_CATALOG, else found next to the executable or the working directory).",
+        valueName: "DIR"))
+    var catalogDirectory: String?
+
+    func load() throws -> ReportCatalog {
+        try ReportCatalog(directory: ReportCatalog.locate(explicit: catalogDirectory))
+    }
+}
+
+/// How to reach PostgreSQL and how long a query may take.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "libpq connection URI or key=value string (default: KEEN_DATABASE_URL, else DATABASE_URL, else libpq's PG* defaults).",
+        valueName: "URL"))
+    var databaseURL: String?
+
+    @Option(help: ArgumentHelp("Longest a single query may run, e.g. 30s, 15min, 2h; 0 for no limit.", valueName: "DURATION"))
+    var statementTimeout: String = ReportRunner.defaultStatementTimeout
+
+    var settings: ConnectionSettings { ConnectionSettings.resolve(option: databaseURL) }
+
+    func validate() throws {
+        guard StatementTimeout.isValid(statementTimeout) else {
+            throw ValidationError("--statement-timeout '\(statementTimeout.prefix(32))' is not a duration like 500ms, 30s, 15min, 2h or 0")
+        }
+    }
+}
+
+/// The window, time zone and tenant of a report run.
+struct WindowOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Start of the window, inclusive: YYYY-MM-DD (midnight in --tz) or an RFC 3339 timestamp.", valueName: "WHEN"))
+    var from: String
+
+    @Option(help: ArgumentHelp("End of the window, exclusive: YYYY-MM-DD or an RFC 3339 timestamp.", valueName: "WHEN"))
+    var to: String
+
+    @Option(help: ArgumentHelp("IANA time zone where days and hours begin.", valueName: "ZONE"))
+    var tz: String = "UTC"
+
+    @Option(help: ArgumentHelp("Only this user's rows (for trees, the root's user).", valueName: "UUID"))
+    var userID: String?
+
+    func parameters() throws -> ReportParameters {
+        guard let zone = ReportTimeZone(identifier: tz) else {
+            throw EngineError.usage("--tz '\(tz.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)")
+        }
+        return try ReportParameters(window: ReportWindow(from: from, to: to, zone: zone), userID: userID)
+    }
+
+    func validate() throws {
+        do { _ = try parameters() } catch let error as EngineError { throw ValidationError(error.message) }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import KeenReports
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run reports over a window and write <output-dir>/<report>.csv and .json.",
+        discussion: "Several reports in one run share one read-only snapshot; no file appears unless every report succeeded.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, json, all
+    }
+
+    @Argument(help: "Reports to run, as 'list' names them.")
+    var reports: [String]
+
+    @OptionGroup var window: WindowOptions
+
+    @Option(help: "csv, json or all.")
+    var format: Format = .all
+
+    @Option(help: ArgumentHelp("Folder for the files; created when missing.", valueName: "DIR"))
+    var outputDir: String = "output"
+
+    @Flag(help: "Do not prefix text cells that start with =, +, -, @, tab or CR with a quote.")
+    var noFormulaGuard = false
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var catalog: CatalogOptions
+
+    func run() throws {
+        let catalog = try catalog.load()
+        var seen = Set<String>()
+        let definitions = try reports.filter { seen.insert($0).inserted }.map { try catalog.report(named: $0) }
+        let formats: Set<OutputOptions.Format> = switch format {
+        case .csv: [.csv]
+        case .json: [.json]
+        case .all: [.csv, .json]
+        }
+        let written = try ReportRunner(catalog: catalog).run(
+            definitions, parameters: try window.parameters(), connection: connection.settings,
+            output: OutputOptions(directory: outputDir, formats: formats, formulaGuard: !noFormulaGuard),
+            statementTimeout: connection.statementTimeout)
+        for output in written {
+            for path in output.paths { print("\(path)\t\(output.rows) rows") }
+        }
+    }
+}
