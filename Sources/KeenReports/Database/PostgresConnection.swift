@@ -16,12 +16,14 @@ public final class PostgresConnection {
         guard let connection = PQconnectdb(settings.conninfo) else {
             throw .database("could not allocate a PostgreSQL connection")
         }
-        self.connection = connection
         guard PQstatus(connection) == CONNECTION_OK else {
             let reason = settings.redact(Self.oneLine(PQerrorMessage(connection)))
             PQfinish(connection)
             throw .database("cannot connect to PostgreSQL (\(settings.safeDescription)): \(reason); check --database-url, KEEN_DATABASE_URL or the PG* variables")
         }
+        // Assigned only once connected: a throwing init with every property
+        // set would run deinit and finish the connection a second time.
+        self.connection = connection
         PQsetClientEncoding(connection, "UTF8")
     }
 

@@ -23,10 +23,16 @@ public struct ReportParameters: Sendable {
         }
     }
 
-    /// Setting name → text value, as the queries read them.
-    var settings: [(String, String)] {
-        [("keen.from", window.from.utcText), ("keen.to", window.to.utcText),
-         ("keen.tz", window.zone.identifier), ("keen.user_id", userID ?? "")]
+    /// Setting name → text value for the run's transaction: what the
+    /// queries read back (`keen.*`), the report time zone, and the tenant
+    /// that the seed's row-level security policy admits when the engine
+    /// connects as application_user.
+    public var transactionSettings: [(String, String)] {
+        var settings = [("keen.from", window.from.utcText), ("keen.to", window.to.utcText),
+                        ("keen.tz", window.zone.identifier), ("keen.user_id", userID ?? ""),
+                        ("TimeZone", window.zone.identifier)]
+        if let userID { settings.append(("app.current_user_id", userID)) }
+        return settings
     }
 
     /// The parameters as written into every JSON file.

@@ -8,17 +8,17 @@
 public final class ReportTransaction {
     public let connection: PostgresConnection
 
-    /// Begins the transaction and sets the parameters, the report time zone,
-    /// the row-level security tenant and the statement timeout.
-    public init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String) throws(EngineError) {
+    /// Begins the transaction and sets the run's parameters (see
+    /// `ReportParameters.transactionSettings`) and the statement timeout.
+    public convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String) throws(EngineError) {
+        try self.init(connection: connection,
+                      settings: parameters.transactionSettings + [("statement_timeout", statementTimeout)])
+    }
+
+    /// Begins the transaction and sets each (name, value) for its duration.
+    public init(connection: PostgresConnection, settings: [(String, String)]) throws(EngineError) {
         self.connection = connection
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        var settings = parameters.settings
-        settings.append(("TimeZone", parameters.window.zone.identifier))
-        settings.append(("statement_timeout", statementTimeout))
-        // The seed's row-level security policy admits the user named here
-        // when the engine connects as application_user.
-        if let userID = parameters.userID { settings.append(("app.current_user_id", userID)) }
         let calls = settings.indices.map { "set_config($\(2 * $0 + 1), $\(2 * $0 + 2), true)" }.joined(separator: ", ")
         try connection.execute("SELECT " + calls, settings.flatMap { [$0.0, $0.1] })
     }

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import KeenReports
+
+/// Values reach PostgreSQL as bound parameters only, and every report runs
+/// read-only.
+@Suite struct ParameterSafetyTests {
+    @Test func aHostileValueStaysData() throws {
+        let hostile = #"'; DROP TABLE users; -- \' " ; $$ \\ ' OR 1=1 -- :from"#
+        let query = try QueryFile(text: """
+            -- name: echo
+            -- param: tz text  echoed back
+            SELECT :tz AS value, length(:tz)::int8 AS length
+            """, fileName: "echo.sql")
+        let connection = try PostgresConnection(TestEnvironment.settings())
+        let transaction = try ReportTransaction(connection: connection, settings: [("keen.tz", hostile)])
+        var echoed: [(String?, Int64?)] = []
+        try transaction.stream(query) { row in echoed.append((row.text(0), try row.integer(1))) }
+        try transaction.commit()
+        #expect(echoed.count == 1)
+        #expect(echoed.first?.0 == hostile)
+        #expect(echoed.first?.1 == Int64(hostile.count))
+        #expect(try TestEnvironment.query("SELECT count(*) FROM users")[0][0].map { Int($0)! }! > 0, "users still there")
+    }
+
+    @Test func reportsCannotWrite() throws {
+        let query = try QueryFile(text: """
+            -- name: sneaky
+            WITH gone AS (DELETE FROM users RETURNING id) SELECT count(*)::int8 FROM gone
+            """, fileName: "sneaky.sql")
+        let before = try TestEnvironment.query("SELECT count(*) FROM users")
+        let connection = try PostgresConnection(TestEnvironment.settings())
+        let parameters = try ReportParameters(window: ReportWindow(from: "2026-11-01", to: "2026-11-02", zone: .utc))
+        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: "10s")
+        #expect {
+            try transaction.stream(query) { _ in }
+        } throws: { error in
+            (error as? EngineError)?.status == .engineFailure && "\(error)".contains("read-only")
+        }
+        #expect(try TestEnvironment.query("SELECT count(*) FROM users") == before)
+    }
+
+    @Test func aSlowQueryMeetsTheStatementTimeout() throws {
+        let query = try QueryFile(text: "-- name: slow\nSELECT pg_sleep(5)::text", fileName: "slow.sql")
+        let connection = try PostgresConnection(TestEnvironment.settings())
+        let parameters = try ReportParameters(window: ReportWindow(from: "2026-11-01", to: "2026-11-02", zone: .utc))
+        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: "200ms")
+        let started = Date()
+        #expect {
+            try transaction.stream(query) { _ in }
+        } throws: { error in
+            (error as? EngineError)?.status == .engineFailure && "\(error)".contains("statement timeout")
+        }
+        #expect(Date().timeIntervalSince(started) < 4)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import KeenReports
+
+/// The throwaway PostgreSQL that scripts/test starts, loaded with schema/ and
+/// generated data (scale 1, seed 42), and the engine pointed at it.
+enum TestEnvironment {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// KEEN_TEST_DATABASE_URL, set by scripts/test. Integration tests fail,
+    /// not skip, without it: run them through scripts/test.
+    static func databaseURL() throws -> String {
+        try #require(ProcessInfo.processInfo.environment["KEEN_TEST_DATABASE_URL"],
+                     "integration tests need KEEN_TEST_DATABASE_URL; run them with scripts/test")
+    }
+
+    static func settings() throws -> ConnectionSettings {
+        ConnectionSettings(conninfo: try databaseURL())
+    }
+
+    static func catalog() throws -> ReportCatalog {
+        try ReportCatalog(directory: packageRoot)
+    }
+
+    /// Runs a statement on its own connection and returns its rows as text.
+    static func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
+        try PostgresConnection(settings()).execute(sql, parameters).rows
+    }
+
+    /// A fresh, empty folder for a test's output.
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keen-reports-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Runs reports through the library, as `keen-reports run` does, into a
+    /// fresh folder; returns the folder.
+    @discardableResult
+    static func run(_ reports: [String], from: String, to: String, tz: String = "UTC", userID: String? = nil,
+                    formulaGuard: Bool = true, into directory: String? = nil) throws -> String {
+        let directory = try directory ?? temporaryDirectory()
+        let catalog = try catalog()
+        let zone = try #require(ReportTimeZone(identifier: tz))
+        let parameters = try ReportParameters(window: ReportWindow(from: from, to: to, zone: zone), userID: userID)
+        _ = try ReportRunner(catalog: catalog).run(reports.map { try catalog.report(named: $0) }, parameters: parameters,
+                                                   connection: settings(),
+                                                   output: OutputOptions(directory: directory, formulaGuard: formulaGuard))
+        return directory
+    }
+
+    /// The records of a CSV file, header first.
+    static func csv(_ path: String) throws -> [[String]] {
+        try LibCSVParser.records(of: String(contentsOfFile: path, encoding: .utf8))
+    }
+
+    /// The parsed JSON object of a report file.
+    static func json(_ path: String) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+        return try #require(object as? [String: Any])
+    }
+
+    /// SQL that writes a text column as the CSV writer does with the formula
+    /// guard on: a leading ' before =, +, -, @, tab or CR.
+    static func guarded(_ expression: String) -> String {
+        "(CASE WHEN left(\(expression), 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || \(expression) ELSE \(expression) END)"
+    }
+
+    /// The built keen-reports executable, for end-to-end command tests.
+    static func executable() throws -> URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("keen-reports")
+        for candidate in [besideTests, packageRoot.appendingPathComponent(".build/debug/keen-reports")]
+        where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+        Issue.record("keen-reports is not built; run scripts/test")
+        throw CancellationError()
+    }
+}
+
+/// Compares a report's CSV with the rows an independent SQL computation gives,
+/// cell by cell, and names the first cell that differs.
+func expectSameRows(_ actual: [[String]], _ expected: [[String?]], _ label: String,
+                    sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual.count == expected.count, "\(label): \(actual.count) rows, expected \(expected.count)", sourceLocation: sourceLocation)
+    for (index, (row, expectedRow)) in zip(actual, expected).enumerated() {
+        let expectedCells = expectedRow.map { $0 ?? "" }
+        if row != expectedCells {
+            Issue.record("\(label): row \(index + 1) is \(row), expected \(expectedCells)", sourceLocation: sourceLocation)
+            return
+        }
+    }
+}

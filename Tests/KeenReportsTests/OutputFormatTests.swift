@@ -1,0 +1,31 @@
+import Testing
+@testable import KeenReports
+
+@Suite struct OutputFormatTests {
+    @Test func escapesJSONStrings() {
+        #expect(JSONValue.string("a\"b\\c\nd\te\u{01}").serialized() == #""a\"b\\c\nd\te\u0001""#)
+        #expect(JSONValue.string("naïve ☕").serialized() == "\"naïve ☕\"")
+        let object = JSONValue.object([("b", .integer(2)), ("a", .array([.string("1.5000"), .null, .bool(true)]))])
+        #expect(object.serialized() == #"{"b":2,"a":["1.5000",null,true]}"#)
+    }
+
+    @Test func formatsValuesByColumn() throws {
+        var formatter = ValueFormatter(zone: ReportTimeZone(identifier: "America/New_York")!)
+        let cost = ReportColumn(name: "total_cost", type: .decimal, scale: 6)
+        let plain = ReportColumn(name: "x", type: .text)
+        #expect(formatter.text(.decimal(try #require(ExactDecimal("0.5"))), column: cost) == "0.500000")
+        #expect(formatter.text(.decimal(try #require(ExactDecimal("0.0000005"))), column: cost) == "0.000001")
+        #expect(formatter.text(.textArray(["a", nil, "b"]), column: plain) == "a;;b")
+        #expect(formatter.text(.textArray([]), column: plain) == "")
+        #expect(formatter.text(.timestamp(Timestamp(unixMicroseconds: 1_793_000_000_000_000)), column: plain) == "2026-10-26T03:33:20-04:00")
+    }
+
+    @Test func validatesUserIDsAndTimeouts() {
+        #expect(ReportParameters.canonicalUUID("0B7C2A54-7F1E-4C3A-9D2B-5E6F7A8B9C0D") == "0b7c2a54-7f1e-4c3a-9d2b-5e6f7a8b9c0d")
+        #expect(ReportParameters.canonicalUUID("0b7c2a54-7f1e-4c3a-9d2b-5e6f7a8b9c0") == nil)
+        #expect(ReportParameters.canonicalUUID("' OR 1=1 --") == nil)
+        #expect(ReportParameters.canonicalUUID("0b7c2a54x7f1e-4c3a-9d2b-5e6f7a8b9c0d") == nil)
+        for valid in ["30s", "15min", "500", "2h", "0", "1d", "250ms"] { #expect(StatementTimeout.isValid(valid), "\(valid)") }
+        for invalid in ["", "s", "30 s", "-1s", "1.5s", "30sec", "1h; DROP"] { #expect(!StatementTimeout.isValid(invalid), "\(invalid)") }
+    }
+}
