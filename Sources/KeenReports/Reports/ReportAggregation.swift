@@ -11,7 +11,10 @@ protocol ReportAggregation {
 
 /// Every aggregation the engine has.
 enum Aggregations {
-    static var all: [any ReportAggregation.Type] { [CostPerToolAggregation.self] }
+    static var all: [any ReportAggregation.Type] {
+        [CostPerToolAggregation.self, DashboardMetricsAggregation.self, PhaseTimeBreakdownAggregation.self,
+         RecursionDepthAggregation.self]
+    }
 
     static var names: [String] { all.map { $0.name }.sorted() }
 

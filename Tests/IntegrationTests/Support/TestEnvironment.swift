@@ -23,9 +23,23 @@ enum TestEnvironment {
         try ReportCatalog(directory: packageRoot)
     }
 
-    /// Runs a statement on its own connection and returns its rows as text.
-    static func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
-        try PostgresConnection(settings()).execute(sql, parameters).rows
+    /// Runs a statement on its own connection, with the session time zone
+    /// set to `timeZone`, and returns its rows as text.
+    static func query(_ sql: String, _ parameters: [String?] = [], timeZone: String = "UTC") throws -> [[String?]] {
+        let connection = try PostgresConnection(settings())
+        try connection.execute("SELECT set_config('TimeZone', $1, false)", [timeZone])
+        return try connection.execute(sql, parameters).rows
+    }
+
+    /// SQL that writes a timestamptz as REPORTS.md does, in the session's
+    /// time zone: RFC 3339, `Z` for a zero offset, six fraction digits only
+    /// when the microseconds are not zero.
+    static func rfc3339(_ expression: String) -> String {
+        """
+        (to_char(\(expression), 'YYYY-MM-DD"T"HH24:MI:SS')
+         || CASE WHEN extract(microseconds FROM \(expression))::int8 % 1000000 <> 0 THEN '.' || to_char(\(expression), 'US') ELSE '' END
+         || CASE WHEN to_char(\(expression), 'TZH:TZM') = '+00:00' THEN 'Z' ELSE to_char(\(expression), 'TZH:TZM') END)
+        """
     }
 
     /// A fresh, empty folder for a test's output.
