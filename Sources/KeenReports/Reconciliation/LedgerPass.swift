@@ -1,0 +1,138 @@
+/// The ledger checks, fed the `reconciliation_ledger` rows one at a time in
+/// ledger order (account, created_at, id). Holds one account's running state,
+/// so a ledger of any length reconciles in the same memory.
+struct LedgerPass {
+    let window: ReportWindow
+    let tolerance: ExactDecimal
+    private(set) var discrepancies: [Discrepancy] = []
+    private(set) var totals = LedgerTotals()
+    private var account: Account?
+
+    init(window: ReportWindow, tolerance: ExactDecimal) {
+        self.window = window
+        self.tolerance = tolerance
+    }
+
+    private struct Account {
+        let id: String
+        let userID: String
+        let currentBalance: ExactDecimal
+        let lifetimePurchased: ExactDecimal
+        let lifetimeSpent: ExactDecimal
+        /// balance_after of the transaction before the next one (0 before the first).
+        var previousBalance = ExactDecimal.zero
+        var latestBalance: ExactDecimal?
+        var openingBalance: ExactDecimal?
+        var closingBalance: ExactDecimal?
+        var purchased = ExactDecimal.zero
+        var used = ExactDecimal.zero
+    }
+
+    mutating func consume(_ row: CopyRow) throws {
+        let accountID = try row.uuid(0) ?? ""
+        if account?.id != accountID {
+            finishAccount()
+            account = Account(id: accountID, userID: try row.uuid(1) ?? "", currentBalance: try row.decimal(2) ?? .zero,
+                              lifetimePurchased: try row.decimal(3) ?? .zero, lifetimeSpent: try row.decimal(4) ?? .zero)
+            totals.accounts += 1
+        }
+        guard let transactionID = try row.uuid(5) else { return }  // an account with no transactions
+        let type = row.text(7) ?? ""
+        let amount = try row.decimal(8) ?? .zero
+        let balanceAfter = try row.decimal(9) ?? .zero
+        let createdAt = try row.timestamp(12) ?? window.from
+        var state = account!
+        defer { account = state }
+
+        if type == "purchase" { state.purchased += amount }
+        if type == "usage" { state.used += amount }
+        if createdAt < window.from { state.openingBalance = balanceAfter }
+        if createdAt < window.to { state.closingBalance = balanceAfter }
+
+        if createdAt >= window.from && createdAt < window.to {
+            totals.countInWindow(type: type, status: row.text(13), amount: amount)
+            let expected = state.previousBalance + amount
+            if differs(expected, balanceAfter) {
+                discrepancies.append(Discrepancy(.chainBreak, accountID: state.id, userID: state.userID, transactionID: transactionID,
+                                                 expected: .amount(expected), actual: .amount(balanceAfter),
+                                                 detail: "balance_after \(balanceAfter.formatted(places: 4)) is not the previous balance \(state.previousBalance.formatted(places: 4)) plus the amount \(amount.formatted(places: 4))"))
+            }
+            if let transactionUser = try row.uuid(6), transactionUser != state.userID {
+                discrepancies.append(Discrepancy(.accountUserMismatch, accountID: state.id, userID: state.userID, transactionID: transactionID,
+                                                 expected: .text(state.userID), actual: .text(transactionUser),
+                                                 detail: "the transaction's user \(transactionUser) does not own account \(state.id)"))
+            }
+            if (type == "purchase" && amount <= .zero) || (type == "usage" && amount >= .zero) {
+                discrepancies.append(Discrepancy(.signViolation, accountID: state.id, userID: state.userID, transactionID: transactionID,
+                                                 actual: .amount(amount),
+                                                 detail: "a \(type) of \(amount.formatted(places: 4)) has the wrong sign (purchases add credits, usage takes them)"))
+            }
+            if type == "usage" && row.isNull(10) {
+                discrepancies.append(Discrepancy(.usageWithoutSession, accountID: state.id, userID: state.userID, transactionID: transactionID,
+                                                 actual: .amount(amount), detail: "a usage transaction names no agent session"))
+            }
+            if type == "purchase" && (row.text(11) ?? "").isEmpty {
+                discrepancies.append(Discrepancy(.missingPaymentIntent, accountID: state.id, userID: state.userID, transactionID: transactionID,
+                                                 actual: .amount(amount), detail: "a purchase carries no Stripe payment intent"))
+            }
+        }
+        state.previousBalance = balanceAfter
+        state.latestBalance = balanceAfter
+    }
+
+    /// The all-time checks of the account just read, and its balances.
+    mutating func finishAccount() {
+        guard let state = account else { return }
+        account = nil
+        totals.openingBalanceTotal += state.openingBalance ?? .zero
+        totals.closingBalanceTotal += state.closingBalance ?? .zero
+        let latest = state.latestBalance ?? .zero
+        if differs(latest, state.currentBalance) {
+            discrepancies.append(Discrepancy(.balanceMismatch, accountID: state.id, userID: state.userID,
+                                             expected: .amount(latest), actual: .amount(state.currentBalance),
+                                             detail: "current_balance \(state.currentBalance.formatted(places: 4)) is not the latest balance_after \(latest.formatted(places: 4))"))
+        }
+        if differs(state.purchased, state.lifetimePurchased) {
+            discrepancies.append(Discrepancy(.lifetimePurchasedMismatch, accountID: state.id, userID: state.userID,
+                                             expected: .amount(state.purchased), actual: .amount(state.lifetimePurchased),
+                                             detail: "lifetime_purchased \(state.lifetimePurchased.formatted(places: 4)) is not the sum of purchases \(state.purchased.formatted(places: 4))"))
+        }
+        let spent = -state.used
+        if differs(spent, state.lifetimeSpent) {
+            discrepancies.append(Discrepancy(.lifetimeSpentMismatch, accountID: state.id, userID: state.userID,
+                                             expected: .amount(spent), actual: .amount(state.lifetimeSpent),
+                                             detail: "lifetime_spent \(state.lifetimeSpent.formatted(places: 4)) is not minus the sum of usage \(spent.formatted(places: 4))"))
+        }
+    }
+
+    private func differs(_ a: ExactDecimal, _ b: ExactDecimal) -> Bool {
+        let difference = a - b
+        return (difference.isNegative ? -difference : difference) > tolerance
+    }
+}
+
+/// The summary's figures from the ledger.
+struct LedgerTotals {
+    struct CountAndSum {
+        var count: Int64 = 0
+        var sum = ExactDecimal.zero
+    }
+
+    var accounts: Int64 = 0
+    var byType: [String: CountAndSum] = [:]
+    var byStatus: [String: CountAndSum] = [:]
+    var netChange = ExactDecimal.zero
+    var openingBalanceTotal = ExactDecimal.zero
+    var closingBalanceTotal = ExactDecimal.zero
+
+    /// The key a NULL reconciliation_status is counted under.
+    static let unsetStatus = "unset"
+
+    mutating func countInWindow(type: String, status: String?, amount: ExactDecimal) {
+        byType[type, default: CountAndSum()].count += 1
+        byType[type, default: CountAndSum()].sum += amount
+        byStatus[status ?? Self.unsetStatus, default: CountAndSum()].count += 1
+        byStatus[status ?? Self.unsetStatus, default: CountAndSum()].sum += amount
+        netChange += amount
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// Finance's reconciliation: does the credit ledger add up, and does it agree
+/// with Stripe? Reads everything in one read-only snapshot, writes
+/// `reconciliation_summary.json` and `reconciliation_discrepancies.csv` /
+/// `.json` together, and says whether anything was found.
+public struct Reconciler {
+    public struct Options: Sendable {
+        public let window: ReportWindow
+        /// Checks that compare two amounts pass when they differ by at most this.
+        public let tolerance: ExactDecimal
+        /// A Stripe dashboard payments export, already parsed.
+        public let stripePayments: [StripePayment]?
+        public let stripeExportName: String?
+
+        public init(window: ReportWindow, tolerance: ExactDecimal = .zero, stripeExport path: String? = nil) throws(EngineError) {
+            guard !tolerance.isNegative else { throw .usage("--tolerance must not be negative") }
+            self.window = window
+            self.tolerance = tolerance
+            stripeExportName = path
+            stripePayments = try path.map { path throws(EngineError) in try StripeExport.read(path: path) }
+        }
+    }
+
+    public struct Outcome: Sendable {
+        public let discrepancies: Int
+        public let balanced: Bool
+        public let paths: [String]
+        public var clean: Bool { discrepancies == 0 && balanced }
+        public var exitStatus: ExitStatus { clean ? .clean : .discrepancies }
+    }
+
+    public static let queries = ["reconciliation_ledger", "reconciliation_sessions", "reconciliation_duplicate_intents",
+                                 "reconciliation_purchases", "reconciliation_customers"]
+
+    let catalog: ReportCatalog
+
+    public init(catalog: ReportCatalog) {
+        self.catalog = catalog
+    }
+
+    public func run(_ options: Options, connection settings: ConnectionSettings, output directory: String,
+                    statementTimeout: String = ReportRunner.defaultStatementTimeout) throws -> Outcome {
+        try ReportRunner.prepareDirectory(directory)
+        let connection = try PostgresConnection(settings)
+        let parameters = try ReportParameters(window: options.window)
+        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout)
+        let staging = StagedFiles()
+        do {
+            let outcome = try reconcile(options, transaction: transaction, directory: directory, staging: staging)
+            try transaction.commit()
+            try staging.commitAll()
+            return outcome
+        } catch {
+            staging.discardAll()
+            throw error
+        }
+    }
+
+    /// Runs every check in `transaction` and writes the files into `staging`.
+    public func reconcile(_ options: Options, transaction: ReportTransaction, directory: String,
+                          staging: StagedFiles) throws -> Outcome {
+        let window = options.window
+        var ledger = LedgerPass(window: window, tolerance: options.tolerance)
+        try transaction.stream(catalog.query(named: "reconciliation_ledger")) { try ledger.consume($0) }
+        ledger.finishAccount()
+        var discrepancies = ledger.discrepancies
+
+        try transaction.stream(catalog.query(named: "reconciliation_sessions")) { row in
+            if let discrepancy = try Self.checkSession(row, tolerance: options.tolerance) { discrepancies.append(discrepancy) }
+        }
+        try transaction.stream(catalog.query(named: "reconciliation_duplicate_intents")) { row in
+            let amount = try row.decimal(4) ?? .zero
+            discrepancies.append(Discrepancy(.duplicatePaymentIntent, accountID: try row.uuid(1), userID: try row.uuid(2),
+                                             transactionID: try row.uuid(0), paymentIntentID: row.text(3), actual: .amount(amount),
+                                             detail: "more than one purchase carries this payment intent"))
+        }
+        if let payments = options.stripePayments {
+            var matcher = StripeMatcher(payments: payments, window: window, tolerance: options.tolerance)
+            try transaction.stream(catalog.query(named: "reconciliation_purchases")) { try matcher.consume($0) }
+            var userOf: [String: String] = [:]
+            try transaction.stream(catalog.query(named: "reconciliation_customers")) { row in
+                userOf[row.text(0) ?? ""] = try row.uuid(1)
+            }
+            matcher.finish(userOf: userOf)
+            discrepancies += matcher.discrepancies
+        }
+        discrepancies.sort(by: Discrepancy.precedes)
+
+        let totals = ledger.totals
+        let balanced = totals.closingBalanceTotal - totals.openingBalanceTotal == totals.netChange
+        let parametersJSON = Self.parametersJSON(options)
+        let generatedAt = ReportRunner.now(in: window.zone)
+        let output = try ReportOutput(name: "reconciliation_discrepancies", columns: Discrepancy.columns,
+                                      options: OutputOptions(directory: directory), parameters: parametersJSON,
+                                      generatedAt: generatedAt, zone: window.zone, staging: staging)
+        for discrepancy in discrepancies { try output.write(discrepancy.row) }
+        try output.finish()
+
+        let summary = ReconciliationSummary(options: options, parameters: parametersJSON, generatedAt: generatedAt,
+                                            totals: totals, balanced: balanced, discrepancies: discrepancies)
+        let summaryFile = try staging.create(directory + "/reconciliation_summary.json")
+        try summaryFile.write(summary.json.serialized(indent: 0) + "\n")
+        return Outcome(discrepancies: discrepancies.count, balanced: balanced,
+                       paths: output.files.map(\.path) + [summaryFile.path])
+    }
+
+    /// SESSION_COST_MISMATCH or UNBILLED_SESSION for one session that ended
+    /// in the window, or nil when its billing is right.
+    static func checkSession(_ row: CopyRow, tolerance: ExactDecimal) throws -> Discrepancy? {
+        let sessionID = try row.uuid(0)
+        let userID = try row.uuid(1)
+        let accountID = try row.uuid(2)
+        let cost = (try row.decimal(3) ?? .zero).rounded(toScale: 4)
+        let usageTransactions = try row.integer(4) ?? 0
+        let billed = -(try row.decimal(5) ?? .zero)
+        if usageTransactions > 0 {
+            let difference = cost - billed
+            guard (difference.isNegative ? -difference : difference) > tolerance else { return nil }
+            return Discrepancy(.sessionCostMismatch, accountID: accountID, userID: userID, sessionID: sessionID,
+                               expected: .amount(cost), actual: .amount(billed),
+                               detail: "the session cost \(cost.formatted(places: 4)) but its usage transactions bill \(billed.formatted(places: 4))")
+        }
+        guard cost > .zero else { return nil }
+        return Discrepancy(.unbilledSession, accountID: accountID, userID: userID, sessionID: sessionID,
+                           expected: .amount(cost), actual: .amount(.zero),
+                           detail: "the session cost \(cost.formatted(places: 4)) and has no usage transaction")
+    }
+
+    static func parametersJSON(_ options: Options) -> JSONValue {
+        var formatter = TimestampFormatter(zone: options.window.zone)
+        return .object([
+            ("from", .string(formatter.format(options.window.from))),
+            ("to", .string(formatter.format(options.window.to))),
+            ("tz", .string(options.window.zone.identifier)),
+            ("tolerance", .string(options.tolerance.formatted(places: max(4, options.tolerance.scale)))),
+            ("stripe_export", options.stripeExportName.map { .string(URL(fileURLWithPath: $0).lastPathComponent) } ?? .null),
+        ])
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import KeenReports
+
+struct ReconcileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Check that the credit ledger adds up and agrees with Stripe.",
+        discussion: """
+            Writes reconciliation_summary.json and reconciliation_discrepancies.csv / .json. \
+            Exits 0 when clean, 1 when any discrepancy is found, 65 when the Stripe export is malformed.
+            """)
+
+    @OptionGroup var window: ReconcileWindowOptions
+
+    @Option(help: ArgumentHelp("A payments export from Stripe's dashboard (CSV) to match the ledger's purchases against.", valueName: "FILE"))
+    var stripeExport: String?
+
+    @Option(help: ArgumentHelp("Let through checks that compare two amounts when they differ by at most this many credits.", valueName: "DECIMAL"))
+    var tolerance: String = "0"
+
+    @Option(help: ArgumentHelp("Folder for the files; created when missing.", valueName: "DIR"))
+    var outputDir: String = "output"
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var catalog: CatalogOptions
+
+    func validate() throws {
+        guard let value = ExactDecimal(tolerance), !value.isNegative else {
+            throw ValidationError("--tolerance '\(tolerance.prefix(32))' is not a non-negative decimal like 0.01")
+        }
+    }
+
+    func run() throws {
+        let options = try Reconciler.Options(window: try window.window(), tolerance: ExactDecimal(tolerance)!,
+                                             stripeExport: stripeExport)
+        let outcome = try Reconciler(catalog: try catalog.load()).run(
+            options, connection: connection.settings, output: outputDir, statementTimeout: connection.statementTimeout)
+        for path in outcome.paths { print(path) }
+        print(outcome.clean ? "reconciliation: clean" : "reconciliation: \(outcome.discrepancies) discrepancies\(outcome.balanced ? "" : ", opening + net change != closing")")
+        if !outcome.clean { throw ExitCode(outcome.exitStatus.rawValue) }
+    }
+}
+
+/// `--from`, `--to` and `--tz` without the tenant filter: reconciliation
+/// covers the whole ledger.
+struct ReconcileWindowOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Start of the window, inclusive: YYYY-MM-DD (midnight in --tz) or an RFC 3339 timestamp.", valueName: "WHEN"))
+    var from: String
+
+    @Option(help: ArgumentHelp("End of the window, exclusive.", valueName: "WHEN"))
+    var to: String
+
+    @Option(help: ArgumentHelp("IANA time zone where bare dates begin.", valueName: "ZONE"))
+    var tz: String = "UTC"
+
+    func window() throws -> ReportWindow {
+        guard let zone = ReportTimeZone(identifier: tz) else {
+            throw EngineError.usage("--tz '\(tz.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)")
+        }
+        return try ReportWindow(from: from, to: to, zone: zone)
+    }
+
+    func validate() throws {
+        do { _ = try window() } catch let error as EngineError { throw ValidationError(error.message) }
+    }
+}
