@@ -283,3 +283,26 @@ $fn$;
 
 SELECT keen_gen.generate(:scale, :seed);
 ANALYZE;
+
+-- The payments a Stripe dashboard export would list for the ledger's
+-- purchases: one paid USD payment per purchase that carries a payment
+-- intent, for the owner's Stripe customer. plant-anomalies.sql edits it;
+-- stripe-export.sql writes it as CSV.
+CREATE OR REPLACE FUNCTION keen_gen.build_stripe_payments() RETURNS void
+LANGUAGE sql AS $$
+    DROP TABLE IF EXISTS keen_gen.stripe_payments;
+    CREATE TABLE keen_gen.stripe_payments AS
+    SELECT t.stripe_payment_intent_id::text AS id,
+           'Credits for "keen", pack of ' || to_char(t.amount, 'FM999,999,990') AS description,
+           t.created_at AS created,
+           t.amount::numeric(12,2) AS amount,
+           0::numeric(12,2) AS amount_refunded,
+           'usd'::text AS currency,
+           CASE WHEN hashtext(t.id::text) % 3 = 0 THEN 'succeeded' ELSE 'Paid' END AS status,
+           coalesce(u.billing_customer_id, '')::text AS customer_id,
+           u.email::text AS customer_email
+    FROM credit_transactions t
+    JOIN credit_accounts a ON a.id = t.account_id
+    JOIN users u ON u.id = a.user_id
+    WHERE t.transaction_type = 'purchase' AND t.stripe_payment_intent_id IS NOT NULL;
+$$;

@@ -1,0 +1,122 @@
+-- Plants one known instance of every reconciliation discrepancy (two rows
+-- for a duplicated payment intent) in the window [2026-11-10, 2026-11-20)
+-- UTC, edits the Stripe payments to match, and records the ground truth in
+-- keen_gen.planted. Run after generate-data.sql, on a database of its own:
+--
+--   psql -f scripts/sql/plant-anomalies.sql
+--
+-- Ledger anomalies live on six new accounts with hand-written ledgers, or
+-- change a single figure of existing data, so each plants exactly one
+-- discrepancy and nothing else is flagged.
+\set ON_ERROR_STOP on
+
+CREATE TABLE keen_gen.planted (
+    type text NOT NULL, account_id uuid, transaction_id uuid, session_id uuid, payment_intent_id text, user_id uuid
+);
+
+CREATE FUNCTION pg_temp.pid(name text) RETURNS uuid LANGUAGE sql AS $$ SELECT md5('planted:' || name)::uuid $$;
+
+-- Six new customers, each with an account. Planted customer 5 shares the
+-- Stripe customer of the purchase whose payment intent it duplicates.
+INSERT INTO users (id, email, username, password_hash, billing_customer_id)
+SELECT pg_temp.pid('user' || n), 'planted' || n || '@example.com', 'planted-' || n, 'x', 'cus_planted_' || n
+FROM generate_series(1, 6) AS n;
+INSERT INTO credit_accounts (id, user_id) SELECT pg_temp.pid('account' || n), pg_temp.pid('user' || n) FROM generate_series(1, 6) AS n;
+
+CREATE TEMP TABLE original AS
+SELECT t.* FROM credit_transactions t WHERE t.transaction_type = 'purchase' ORDER BY t.created_at, t.id LIMIT 1;
+UPDATE users SET billing_customer_id = (SELECT u.billing_customer_id FROM original o JOIN users u ON u.id = o.user_id)
+WHERE id = pg_temp.pid('user5');
+
+CREATE TEMP TABLE running_session AS SELECT id FROM agent_sessions WHERE end_time IS NULL ORDER BY id LIMIT 1;
+
+-- (account n, transaction name, type, amount, balance_after, session, intent, created_at, transaction user)
+INSERT INTO credit_transactions (id, user_id, account_id, transaction_type, amount, balance_after, session_id,
+                                 stripe_payment_intent_id, description, created_at)
+SELECT pg_temp.pid(v.name), coalesce(v.tx_user, pg_temp.pid('user' || v.n)), pg_temp.pid('account' || v.n), v.type,
+       v.amount, v.balance_after, v.session_id, v.intent, 'planted ' || v.name, v.created_at
+FROM (VALUES
+    (1, 'chain-1', 'purchase', 50.0000, 50.0000, NULL::uuid, 'pi_planted_chain', timestamptz '2026-11-15 10:00:00+00', NULL::uuid),
+    (1, 'chain-2', 'adjustment', 1.0000, 52.0000, NULL, NULL, '2026-11-15 11:00:00+00', NULL),
+    (2, 'sign-1', 'purchase', 30.0000, 30.0000, NULL, 'pi_planted_sign', '2026-11-15 10:00:00+00', NULL),
+    (2, 'sign-2', 'usage', 2.0000, 32.0000, (SELECT id FROM running_session), NULL, '2026-11-15 11:00:00+00', NULL),
+    (3, 'nosession-1', 'purchase', 40.0000, 40.0000, NULL, 'pi_planted_nosession', '2026-11-15 10:00:00+00', NULL),
+    (3, 'nosession-2', 'usage', -1.5000, 38.5000, NULL, NULL, '2026-11-15 11:00:00+00', NULL),
+    (4, 'nointent-1', 'purchase', 20.0000, 20.0000, NULL, NULL, '2026-11-15 10:00:00+00', NULL),
+    (5, 'duplicate-1', 'purchase', (SELECT amount FROM original), (SELECT amount FROM original), NULL,
+        (SELECT stripe_payment_intent_id FROM original), '2026-11-15 10:00:00+00', NULL),
+    (6, 'user-1', 'purchase', 25.0000, 25.0000, NULL, 'pi_planted_user', '2026-11-15 10:00:00+00',
+        (SELECT id FROM users WHERE email = 'user1@example.com'))
+) AS v(n, name, type, amount, balance_after, session_id, intent, created_at, tx_user);
+
+-- The new accounts agree with their ledgers.
+UPDATE credit_accounts c SET
+    current_balance = coalesce((SELECT t.balance_after FROM credit_transactions t WHERE t.account_id = c.id
+                                ORDER BY t.created_at DESC, t.id DESC LIMIT 1), 0),
+    lifetime_purchased = coalesce((SELECT sum(amount) FROM credit_transactions t WHERE t.account_id = c.id AND t.transaction_type = 'purchase'), 0),
+    lifetime_spent = coalesce((SELECT -sum(amount) FROM credit_transactions t WHERE t.account_id = c.id AND t.transaction_type = 'usage'), 0)
+WHERE c.id IN (SELECT pg_temp.pid('account' || n) FROM generate_series(1, 6) AS n);
+
+INSERT INTO keen_gen.planted (type, account_id, transaction_id, payment_intent_id)
+VALUES ('CHAIN_BREAK', pg_temp.pid('account1'), pg_temp.pid('chain-2'), NULL),
+       ('SIGN_VIOLATION', pg_temp.pid('account2'), pg_temp.pid('sign-2'), NULL),
+       ('USAGE_WITHOUT_SESSION', pg_temp.pid('account3'), pg_temp.pid('nosession-2'), NULL),
+       ('MISSING_PAYMENT_INTENT', pg_temp.pid('account4'), pg_temp.pid('nointent-1'), NULL),
+       ('DUPLICATE_PAYMENT_INTENT', pg_temp.pid('account5'), pg_temp.pid('duplicate-1'), (SELECT stripe_payment_intent_id FROM original)),
+       ('DUPLICATE_PAYMENT_INTENT', (SELECT account_id FROM original), (SELECT id FROM original), (SELECT stripe_payment_intent_id FROM original)),
+       ('ACCOUNT_USER_MISMATCH', pg_temp.pid('account6'), pg_temp.pid('user-1'), NULL);
+
+-- One figure each on existing accounts (users 3, 4 and 5).
+UPDATE credit_accounts SET current_balance = current_balance + 10
+WHERE user_id = (SELECT id FROM users WHERE email = 'user3@example.com');
+UPDATE credit_accounts SET lifetime_purchased = lifetime_purchased + 5
+WHERE user_id = (SELECT id FROM users WHERE email = 'user4@example.com');
+UPDATE credit_accounts SET lifetime_spent = lifetime_spent + 0.5
+WHERE user_id = (SELECT id FROM users WHERE email = 'user5@example.com');
+INSERT INTO keen_gen.planted (type, account_id)
+SELECT kind, c.id FROM (VALUES ('BALANCE_MISMATCH', 'user3@example.com'), ('LIFETIME_PURCHASED_MISMATCH', 'user4@example.com'),
+                               ('LIFETIME_SPENT_MISMATCH', 'user5@example.com')) AS v(kind, email)
+JOIN users u ON u.email = v.email JOIN credit_accounts c ON c.user_id = u.id;
+
+-- Sessions that ended in the window: one billed wrongly, one not billed.
+CREATE TEMP TABLE mis_billed AS
+SELECT s.id, s.user_id FROM agent_sessions s
+WHERE s.end_time >= '2026-11-10 00:00:00+00' AND s.end_time < '2026-11-20 00:00:00+00'
+  AND EXISTS (SELECT 1 FROM credit_transactions t WHERE t.session_id = s.id AND t.transaction_type = 'usage')
+ORDER BY s.id LIMIT 1;
+UPDATE agent_sessions SET total_cost = total_cost + 0.5 WHERE id = (SELECT id FROM mis_billed);
+CREATE TEMP TABLE unbilled AS
+SELECT s.id, s.user_id FROM agent_sessions s
+WHERE s.end_time >= '2026-11-10 00:00:00+00' AND s.end_time < '2026-11-20 00:00:00+00' AND round(s.total_cost, 4) = 0
+ORDER BY s.id LIMIT 1;
+UPDATE agent_sessions SET total_cost = 0.75 WHERE id = (SELECT id FROM unbilled);
+INSERT INTO keen_gen.planted (type, account_id, session_id)
+SELECT 'SESSION_COST_MISMATCH', c.id, m.id FROM mis_billed m JOIN credit_accounts c ON c.user_id = m.user_id
+UNION ALL
+SELECT 'UNBILLED_SESSION', c.id, u.id FROM unbilled u JOIN credit_accounts c ON c.user_id = u.user_id;
+
+-- Stripe's side: the export built from every purchase, then edited.
+SELECT keen_gen.build_stripe_payments();
+CREATE TEMP TABLE window_purchases AS
+SELECT t.id, t.account_id, t.stripe_payment_intent_id AS intent, row_number() OVER (ORDER BY t.id) AS n
+FROM credit_transactions t JOIN users u ON u.id = t.user_id
+WHERE t.transaction_type = 'purchase' AND t.stripe_payment_intent_id IS NOT NULL
+  AND t.created_at >= '2026-11-10 00:00:00+00' AND t.created_at < '2026-11-20 00:00:00+00'
+  AND t.description NOT LIKE 'planted %' AND u.billing_customer_id IS NOT NULL
+  AND t.stripe_payment_intent_id <> (SELECT stripe_payment_intent_id FROM original);
+UPDATE keen_gen.stripe_payments SET status = 'Failed' WHERE id = (SELECT intent FROM window_purchases WHERE n = 1);
+UPDATE keen_gen.stripe_payments SET amount = amount + 1 WHERE id = (SELECT intent FROM window_purchases WHERE n = 2);
+UPDATE keen_gen.stripe_payments SET customer_id = 'cus_somebody_else' WHERE id = (SELECT intent FROM window_purchases WHERE n = 3);
+INSERT INTO keen_gen.planted (type, account_id, transaction_id, payment_intent_id)
+SELECT CASE n WHEN 1 THEN 'MISSING_IN_PROCESSOR' WHEN 2 THEN 'AMOUNT_MISMATCH' ELSE 'CUSTOMER_MISMATCH' END, account_id, id, intent
+FROM window_purchases WHERE n <= 3;
+
+INSERT INTO keen_gen.stripe_payments (id, description, created, amount, amount_refunded, currency, status, customer_id, customer_email)
+VALUES ('pi_planted_orphan', 'Credits, paid but never booked', '2026-11-15 09:00:00+00', 1250.00, 0, 'usd', 'Paid',
+        (SELECT billing_customer_id FROM users WHERE email = 'user2@example.com'), 'user2@example.com'),
+       ('pi_planted_eur', 'Credits "in euros"', '2026-11-16 09:00:00+00', 30.00, 0, 'eur', 'Paid', 'cus_planted_6', 'planted6@example.com'),
+       ('pi_planted_failed', 'A declined card', '2026-11-16 10:00:00+00', 50.00, 0, 'usd', 'Failed', 'cus_planted_6', 'planted6@example.com'),
+       ('pi_planted_outside', 'Paid before the window', '2026-11-02 10:00:00+00', 10.00, 0, 'usd', 'Paid', 'cus_planted_6', 'planted6@example.com');
+INSERT INTO keen_gen.planted (type, payment_intent_id, user_id)
+VALUES ('MISSING_IN_LEDGER', 'pi_planted_orphan', (SELECT id FROM users WHERE email = 'user2@example.com')),
+       ('UNSUPPORTED_CURRENCY', 'pi_planted_eur', pg_temp.pid('user6'));
