@@ -9,7 +9,7 @@ struct KeenReportsCommand: ParsableCommand {
         abstract: "Analytics and billing reports over keen's PostgreSQL database.",
         discussion: "Exit status: 0 done; 1 reconciliation found discrepancies; 64 usage error; 65 bad input file; 69 database unreachable; 70 query or engine failure; 73 output not writable; 75 another nightly run holds the lock.",
         version: EngineVersion.current,
-        subcommands: [ListCommand.self, DescribeCommand.self, RunCommand.self, ReconcileCommand.self]
+        subcommands: [ListCommand.self, DescribeCommand.self, RunCommand.self, ReconcileCommand.self, NightlyCommand.self]
     )
 
     /// Parses and runs, turning every failure into one line on stderr and

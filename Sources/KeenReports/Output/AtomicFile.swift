@@ -16,17 +16,19 @@ public final class AtomicFile {
 
     public static let mode: mode_t = 0o640
 
-    public init(path: String) throws(EngineError) {
+    /// `mode` is for files that hold no customer data (metrics); reports
+    /// keep the default.
+    public init(path: String, mode: mode_t = AtomicFile.mode) throws(EngineError) {
         self.path = path
         let url = URL(fileURLWithPath: path)
         temporaryPath = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, AtomicFile.mode)
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
             throw .output("cannot create \(path): \(String(cString: strerror(errno))); check that the output folder exists and is writable")
         }
         // open() applies the umask; fchmod does not.
-        fchmod(descriptor, AtomicFile.mode)
+        fchmod(descriptor, mode)
         TemporaryFiles.shared.register(temporaryPath)
         buffer.reserveCapacity(AtomicFile.bufferLimit)
     }

@@ -10,6 +10,9 @@ public final class ReportOutput {
     public private(set) var rowCount: Int64 = 0
     /// Extra members of the JSON object, after the rows.
     public var jsonExtras: [(String, JSONValue)] = []
+    /// Called with the row count every `progressInterval` rows.
+    var onProgress: ((Int64) -> Void)?
+    static let progressInterval: Int64 = 1 << 16
 
     init(name: String, columns: [ReportColumn], options: OutputOptions, parameters: JSONValue,
          generatedAt: String, zone: ReportTimeZone, staging: StagedFiles) throws(EngineError) {
@@ -35,6 +38,7 @@ public final class ReportOutput {
         try csv?.write(row)
         try json?.write(row)
         rowCount += 1
+        if rowCount % Self.progressInterval == 0 { onProgress?(rowCount) }
     }
 
     /// Writes the JSON trailer; the files are complete but not yet in place.

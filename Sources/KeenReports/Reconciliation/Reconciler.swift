@@ -14,11 +14,19 @@ public struct Reconciler {
         public let stripeExportName: String?
 
         public init(window: ReportWindow, tolerance: ExactDecimal = .zero, stripeExport path: String? = nil) throws(EngineError) {
+            try self.init(window: window, tolerance: tolerance,
+                          stripePayments: try path.map { path throws(EngineError) in try StripeExport.read(path: path) },
+                          stripeExportName: path)
+        }
+
+        /// With an export already read (the nightly run reads it once for all days).
+        public init(window: ReportWindow, tolerance: ExactDecimal = .zero, stripePayments: [StripePayment]?,
+                    stripeExportName: String?) throws(EngineError) {
             guard !tolerance.isNegative else { throw .usage("--tolerance must not be negative") }
             self.window = window
             self.tolerance = tolerance
-            stripeExportName = path
-            stripePayments = try path.map { path throws(EngineError) in try StripeExport.read(path: path) }
+            self.stripeExportName = stripeExportName
+            self.stripePayments = stripePayments
         }
     }
 
@@ -26,6 +34,8 @@ public struct Reconciler {
         public let discrepancies: Int
         public let balanced: Bool
         public let paths: [String]
+        /// Per discrepancy type (every type, zeros included).
+        public let counts: [String: Int64]
         public var clean: Bool { discrepancies == 0 && balanced }
         public var exitStatus: ExitStatus { clean ? .clean : .discrepancies }
     }
@@ -101,8 +111,10 @@ public struct Reconciler {
                                             totals: totals, balanced: balanced, discrepancies: discrepancies)
         let summaryFile = try staging.create(directory + "/reconciliation_summary.json")
         try summaryFile.write(summary.json.serialized(indent: 0) + "\n")
+        var counts = Dictionary(uniqueKeysWithValues: DiscrepancyType.allCases.map { ($0.rawValue, Int64(0)) })
+        for discrepancy in discrepancies { counts[discrepancy.type.rawValue, default: 0] += 1 }
         return Outcome(discrepancies: discrepancies.count, balanced: balanced,
-                       paths: output.files.map(\.path) + [summaryFile.path])
+                       paths: output.files.map(\.path) + [summaryFile.path], counts: counts)
     }
 
     /// SESSION_COST_MISMATCH or UNBILLED_SESSION for one session that ended

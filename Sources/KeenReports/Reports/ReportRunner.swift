@@ -42,13 +42,14 @@ public struct ReportRunner {
     public static let defaultStatementTimeout = "1h"
 
     func write(_ report: ReportDefinition, transaction: ReportTransaction, parameters: ReportParameters,
-               options: OutputOptions, staging: StagedFiles) throws -> [Written] {
+               options: OutputOptions, staging: StagedFiles, progress: ((Int64) -> Void)? = nil) throws -> [Written] {
         let generatedAt = Self.now(in: parameters.window.zone)
         var outputs: [String: ReportOutput] = [:]
         for definition in report.outputs {
             outputs[definition.name] = try ReportOutput(name: definition.name, columns: definition.columns, options: options,
                                                         parameters: parameters.json, generatedAt: generatedAt,
                                                         zone: parameters.window.zone, staging: staging)
+            outputs[definition.name]?.onProgress = progress
         }
         let context = ReportContext(transaction: transaction, catalog: catalog, definition: report, parameters: parameters)
         if let name = report.aggregation, let aggregation = Aggregations.named(name) {

@@ -10,15 +10,27 @@ public final class ReportTransaction {
 
     /// Begins the transaction and sets the run's parameters (see
     /// `ReportParameters.transactionSettings`) and the statement timeout.
-    public convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String) throws(EngineError) {
+    /// With `snapshot`, it sees the snapshot another transaction exported
+    /// (`exportSnapshot`) instead of taking its own.
+    public convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String,
+                            snapshot: String? = nil) throws(EngineError) {
         try self.init(connection: connection,
-                      settings: parameters.transactionSettings + [("statement_timeout", statementTimeout)])
+                      settings: parameters.transactionSettings + [("statement_timeout", statementTimeout)],
+                      snapshot: snapshot)
     }
 
     /// Begins the transaction and sets each (name, value) for its duration.
-    public init(connection: PostgresConnection, settings: [(String, String)]) throws(EngineError) {
+    public init(connection: PostgresConnection, settings: [(String, String)], snapshot: String? = nil) throws(EngineError) {
         self.connection = connection
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        if let snapshot {
+            // SET TRANSACTION takes no bind parameters; a snapshot id is hex
+            // digits and dashes, made by the server, and is checked as such.
+            guard !snapshot.isEmpty, snapshot.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }) else {
+                throw .engine("'\(snapshot.prefix(40))' is not a snapshot id")
+            }
+            try connection.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+        }
         let calls = settings.indices.map { "set_config($\(2 * $0 + 1), $\(2 * $0 + 2), true)" }.joined(separator: ", ")
         try connection.execute("SELECT " + calls, settings.flatMap { [$0.0, $0.1] })
     }
@@ -38,6 +50,12 @@ public final class ReportTransaction {
             throw EngineError(error.status, "query \(query.name): \(error.message)")
         }
         return decoder.rowsDecoded
+    }
+
+    /// Exports this transaction's snapshot for other connections to share;
+    /// valid while this transaction is open.
+    public func exportSnapshot() throws(EngineError) -> String {
+        try connection.execute("SELECT pg_export_snapshot()").value(0, 0) ?? ""
     }
 
     public func commit() throws(EngineError) {

@@ -1,0 +1,51 @@
+import Foundation
+
+/// One unit of a nightly run: a report of the catalogue, or the
+/// reconciliation. Jobs run in parallel on connections that share one
+/// snapshot; each writes its own files and fails alone.
+enum NightlyJob: Sendable {
+    case report(ReportDefinition)
+    case reconciliation
+
+    var name: String {
+        switch self {
+        case .report(let definition): definition.name
+        case .reconciliation: "reconciliation"
+        }
+    }
+}
+
+/// What a job did, for the manifest, the log and the metrics.
+public struct NightlyJobResult: Sendable {
+    public struct File: Sendable {
+        public let name: String
+        /// Data rows; nil for a file that is not a table (the summary).
+        public let rows: Int64?
+    }
+
+    public let name: String
+    public let succeeded: Bool
+    public let durationSeconds: Double
+    public let files: [File]
+    public let error: String?
+    /// Per discrepancy type, for the reconciliation job.
+    public let discrepancyCounts: [String: Int64]?
+}
+
+/// The jobs still to run, shared by the workers.
+final class NightlyJobQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [NightlyJob]
+    private var results: [NightlyJobResult] = []
+
+    init(_ jobs: [NightlyJob]) {
+        // Longest first is unknowable; the order of the catalogue is kept,
+        // reversed so popLast hands them out in order.
+        pending = jobs.reversed()
+    }
+
+    func next() -> NightlyJob? { lock.withLock { pending.popLast() } }
+    func record(_ result: NightlyJobResult) { lock.withLock { results.append(result) } }
+    var finished: [NightlyJobResult] { lock.withLock { results } }
+}
+

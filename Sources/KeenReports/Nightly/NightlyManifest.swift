@@ -1,0 +1,58 @@
+import Foundation
+
+/// `manifest.json`, written last into a day's folder: what ran, from which
+/// snapshot, when, what each report wrote (name, rows, bytes, SHA-256) and
+/// the run's exit status.
+struct NightlyManifest {
+    let date: CivilDate
+    let window: ReportWindow
+    let snapshot: String
+    let jobs: Int
+    let stripeExport: String?
+    let startedAt: Timestamp
+    let finishedAt: Timestamp
+    let results: [NightlyJobResult]
+    let exitStatus: ExitStatus
+
+    func json(folder: String) throws(EngineError) -> JSONValue {
+        var formatter = TimestampFormatter(zone: window.zone)
+        var files: [JSONValue] = []
+        for result in results {
+            for file in result.files {
+                let path = folder + "/" + file.name
+                let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+                files.append(.object([
+                    ("name", .string(file.name)),
+                    ("report", .string(result.name)),
+                    ("rows", file.rows.map(JSONValue.integer) ?? .null),
+                    ("bytes", .integer((attributes?[.size] as? NSNumber)?.int64Value ?? 0)),
+                    ("sha256", .string(try SHA256.hexDigest(ofFile: path))),
+                ]))
+            }
+        }
+        let reports: [JSONValue] = results.map { result in
+            .object([
+                ("name", .string(result.name)),
+                ("status", .string(result.succeeded ? "ok" : "failed")),
+                ("duration_ms", .integer(Int64(result.durationSeconds * 1000))),
+                ("files", .array(result.files.map { .string($0.name) })),
+                ("error", result.error.map(JSONValue.string) ?? .null),
+            ])
+        }
+        return .object([
+            ("engine", .string("keen-reports")),
+            ("engine_version", .string(EngineVersion.current)),
+            ("date", .string(date.description)),
+            ("tz", .string(window.zone.identifier)),
+            ("window", .object([("from", .string(formatter.format(window.from))), ("to", .string(formatter.format(window.to)))])),
+            ("snapshot", .string(snapshot)),
+            ("jobs", .integer(Int64(jobs))),
+            ("stripe_export", stripeExport.map { .string(URL(fileURLWithPath: $0).lastPathComponent) } ?? .null),
+            ("started_at", .string(formatter.format(startedAt))),
+            ("finished_at", .string(formatter.format(finishedAt))),
+            ("reports", .array(reports)),
+            ("files", .array(files)),
+            ("exit_status", .integer(Int64(exitStatus.rawValue))),
+        ])
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+
+/// `keen-reports nightly`: every report of the catalogue that the nightly
+/// run includes, plus the reconciliation, for whole days, each day from one
+/// snapshot shared by `jobs` connections, into a folder that appears whole.
+public struct NightlyRunner {
+    public struct Options: Sendable {
+        public let dates: [CivilDate]
+        public let zone: ReportTimeZone
+        public let jobs: Int
+        public let stripeExport: String?
+        public let outputDirectory: String
+        public let metricsFile: String?
+        public let statementTimeout: String
+        public let connection: ConnectionSettings
+
+        public init(dates: [CivilDate], zone: ReportTimeZone, jobs: Int = 2, stripeExport: String? = nil,
+                    outputDirectory: String, metricsFile: String? = nil,
+                    statementTimeout: String = ReportRunner.defaultStatementTimeout, connection: ConnectionSettings) {
+            self.dates = dates
+            self.zone = zone
+            self.jobs = max(1, jobs)
+            self.stripeExport = stripeExport
+            self.outputDirectory = outputDirectory
+            self.metricsFile = metricsFile
+            self.statementTimeout = statementTimeout
+            self.connection = connection
+        }
+    }
+
+    let catalog: ReportCatalog
+    let log: NightlyLog
+    /// Called once a day's snapshot is exported, before any report runs
+    /// (tests use it to write to the database mid-run).
+    public var afterSnapshot: (@Sendable () throws -> Void)?
+
+    public init(catalog: ReportCatalog, log: NightlyLog) {
+        self.catalog = catalog
+        self.log = log
+    }
+
+    /// Runs every day of `options.dates`, oldest first; returns the worst
+    /// exit status of the days (a failed report 70, discrepancies 1).
+    public func run(_ options: Options) throws -> ExitStatus {
+        try ReportRunner.prepareDirectory(options.outputDirectory)
+        let lock = try RunLock(directory: options.outputDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        let payments = try options.stripeExport.map { path throws(EngineError) in try StripeExport.read(path: path) }
+
+        let started = Date()
+        var worst = ExitStatus.clean
+        var lastResults: [NightlyJobResult] = []
+        var lastDate: CivilDate?
+        do {
+            for date in options.dates.sorted() {
+                let (status, results) = try runDay(date, options: options, payments: payments)
+                worst = Self.worse(worst, status)
+                lastResults = results
+                lastDate = date
+            }
+        } catch let error as EngineError {
+            try writeMetrics(options, started: started, status: error.status, date: lastDate, results: lastResults)
+            throw error
+        }
+        try writeMetrics(options, started: started, status: worst, date: lastDate, results: lastResults)
+        return worst
+    }
+
+    private func writeMetrics(_ options: Options, started: Date, status: ExitStatus, date: CivilDate?,
+                              results: [NightlyJobResult]) throws(EngineError) {
+        guard let path = options.metricsFile else { return }
+        try PrometheusMetrics(finishedAt: Date(), durationSeconds: Date().timeIntervalSince(started), exitStatus: status,
+                              date: date, results: results).write(to: path)
+    }
+
+    /// One day: its reports into a staging folder, the manifest last, then
+    /// the folder swapped in place of the day's old one.
+    func runDay(_ date: CivilDate, options: Options, payments: [StripePayment]?) throws -> (ExitStatus, [NightlyJobResult]) {
+        let started = Date()
+        let window = try ReportWindow(days: date, through: date, zone: options.zone)
+        let parameters = try ReportParameters(window: window)
+        let folder = options.outputDirectory + "/" + date.description
+        let staging = options.outputDirectory + "/.\(date).staging-\(getpid())"
+        try? FileManager.default.removeItem(atPath: staging)
+        try ReportRunner.prepareDirectory(staging)
+        do {
+            let connection = try PostgresConnection(options.connection)
+            let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: options.statementTimeout)
+            let snapshot = try transaction.exportSnapshot()
+            try afterSnapshot?()
+
+            let jobs = catalog.reports.filter(\.nightly).map(NightlyJob.report) + [.reconciliation]
+            let queue = NightlyJobQueue(jobs)
+            let reconciliation = try Reconciler.Options(window: window, stripePayments: payments, stripeExportName: options.stripeExport)
+            let context = JobContext(catalog: catalog, parameters: parameters, reconciliation: reconciliation, folder: staging,
+                                     date: date, log: log)
+
+            // Workers import the exported snapshot; this thread's transaction
+            // stays open (and so the snapshot valid) until they are done.
+            let group = DispatchGroup()
+            for _ in 1..<min(options.jobs, jobs.count) {
+                group.enter()
+                let settings = options.connection
+                let timeout = options.statementTimeout
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    guard let connection = try? PostgresConnection(settings),
+                          let transaction = try? ReportTransaction(connection: connection, parameters: parameters,
+                                                                   statementTimeout: timeout, snapshot: snapshot) else { return }
+                    context.work(queue, transaction: transaction)
+                    try? transaction.commit()
+                }
+            }
+            context.work(queue, transaction: transaction)
+            group.wait()
+            try transaction.commit()
+
+            let order = jobs.map(\.name)
+            let results = queue.finished.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
+            let status: ExitStatus = results.contains { !$0.succeeded } ? .engineFailure
+                : results.contains { ($0.discrepancyCounts?.values.reduce(0, +) ?? 0) > 0 } ? .discrepancies : .clean
+            let manifest = NightlyManifest(date: date, window: window, snapshot: snapshot, jobs: options.jobs,
+                                           stripeExport: options.stripeExport,
+                                           startedAt: Self.timestamp(started), finishedAt: Self.timestamp(Date()),
+                                           results: results, exitStatus: status)
+            let manifestFile = try AtomicFile(path: staging + "/manifest.json")
+            try manifestFile.write(try manifest.json(folder: staging).serialized(indent: 0) + "\n")
+            try manifestFile.commit()
+            try DirectorySwap.replace(folder, with: staging)
+            log.dayFinished(date: date, folder: folder, status: status, durationSeconds: Date().timeIntervalSince(started))
+            return (status, results)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+    }
+
+    static func worse(_ a: ExitStatus, _ b: ExitStatus) -> ExitStatus {
+        func rank(_ status: ExitStatus) -> Int { status == .clean ? 0 : status == .discrepancies ? 1 : 2 }
+        return rank(b) > rank(a) ? b : a
+    }
+
+    static func timestamp(_ date: Date) -> Timestamp {
+        Timestamp(unixMicroseconds: Int64(date.timeIntervalSince1970 * 1_000_000))
+    }
+}
+
+/// What every worker of one day shares; immutable.
+private struct JobContext: @unchecked Sendable {
+    let catalog: ReportCatalog
+    let parameters: ReportParameters
+    let reconciliation: Reconciler.Options
+    let folder: String
+    let date: CivilDate
+    let log: NightlyLog
+
+    /// Takes jobs until none are left. Each job runs under a savepoint, so
+    /// a failed query does not abort the jobs after it on this connection.
+    func work(_ queue: NightlyJobQueue, transaction: ReportTransaction) {
+        while let job = queue.next() {
+            let started = Date()
+            let staging = StagedFiles()
+            var result: NightlyJobResult
+            do {
+                try transaction.connection.execute("SAVEPOINT nightly_job")
+                let (files, counts) = try run(job, transaction: transaction, staging: staging, started: started)
+                try transaction.connection.execute("RELEASE SAVEPOINT nightly_job")
+                try staging.commitAll()
+                result = NightlyJobResult(name: job.name, succeeded: true, durationSeconds: Date().timeIntervalSince(started),
+                                          files: files, error: nil, discrepancyCounts: counts)
+            } catch {
+                staging.discardAll()
+                _ = try? transaction.connection.execute("ROLLBACK TO SAVEPOINT nightly_job")
+                result = NightlyJobResult(name: job.name, succeeded: false, durationSeconds: Date().timeIntervalSince(started),
+                                          files: [], error: (error as? EngineError)?.message ?? "\(error)", discrepancyCounts: nil)
+            }
+            queue.record(result)
+            log.finished(date: date, result)
+        }
+    }
+
+    private func run(_ job: NightlyJob, transaction: ReportTransaction, staging: StagedFiles,
+                     started: Date) throws -> ([NightlyJobResult.File], [String: Int64]?) {
+        switch job {
+        case .report(let definition):
+            let written = try ReportRunner(catalog: catalog).write(
+                definition, transaction: transaction, parameters: parameters, options: OutputOptions(directory: folder),
+                staging: staging, progress: { rows in
+                    log.progress(date: date, report: definition.name, rows: rows, elapsed: Date().timeIntervalSince(started))
+                })
+            let files = written.flatMap { output in
+                output.paths.map { NightlyJobResult.File(name: URL(fileURLWithPath: $0).lastPathComponent, rows: output.rows) }
+            }
+            return (files, nil)
+        case .reconciliation:
+            let outcome = try Reconciler(catalog: catalog).reconcile(reconciliation, transaction: transaction,
+                                                                     directory: folder, staging: staging)
+            let files = outcome.paths.map { path in
+                let name = URL(fileURLWithPath: path).lastPathComponent
+                return NightlyJobResult.File(name: name, rows: name.hasPrefix("reconciliation_discrepancies") ? Int64(outcome.discrepancies) : nil)
+            }
+            return (files, outcome.counts)
+        }
+    }
+}
