@@ -21,6 +21,7 @@ struct KeenReportsCommand: ParsableCommand {
         } catch {
             exitForParseError(error)
         }
+        Interrupts.shared.install()
         do {
             var command = command
             try command.run()

@@ -25,9 +25,11 @@ public final class PostgresConnection {
         // set would run deinit and finish the connection a second time.
         self.connection = connection
         PQsetClientEncoding(connection, "UTF8")
+        if let cancel = PQgetCancel(connection) { Interrupts.shared.register(ObjectIdentifier(self), cancel: cancel) }
     }
 
     deinit {
+        if let cancel = Interrupts.shared.unregister(ObjectIdentifier(self)) { PQfreeCancel(cancel) }
         PQfinish(connection)
     }
 
@@ -64,10 +66,16 @@ public final class PostgresConnection {
             let length = PQgetCopyData(connection, &buffer, 0)
             if length > 0, let buffer {
                 defer { PQfreemem(buffer) }
-                // After a consumer error, keep draining so the connection
-                // stays usable; the error is thrown at the end.
+                // After a consumer error (a full disk, say) the server is
+                // asked to stop, and what it already sent is drained so the
+                // connection stays usable; the error is thrown at the end.
                 if consumerError == nil {
-                    do { try consume(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch { consumerError = error }
+                    do {
+                        try consume(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
+                    } catch {
+                        consumerError = error
+                        cancelRunningStatement()
+                    }
                 }
                 continue
             }
@@ -84,8 +92,7 @@ public final class PostgresConnection {
         if let finalError { throw finalError }
     }
 
-    /// Asks the server to cancel the statement in progress. Safe to call from
-    /// another thread or a signal handler's dispatch source.
+    /// Asks the server to cancel the statement in progress.
     public func cancelRunningStatement() {
         guard let cancel = PQgetCancel(connection) else { return }
         var errorBuffer = [CChar](repeating: 0, count: 256)

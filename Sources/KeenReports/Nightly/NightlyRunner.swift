@@ -83,6 +83,8 @@ public struct NightlyRunner {
         let staging = options.outputDirectory + "/.\(date).staging-\(getpid())"
         try? FileManager.default.removeItem(atPath: staging)
         try ReportRunner.prepareDirectory(staging)
+        TemporaryFiles.shared.registerFolder(staging)
+        defer { TemporaryFiles.shared.unregisterFolder(staging) }
         do {
             let connection = try PostgresConnection(options.connection)
             let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: options.statementTimeout)

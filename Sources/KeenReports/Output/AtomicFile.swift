@@ -96,21 +96,26 @@ public final class AtomicFile {
     }
 }
 
-/// The temporary files not yet committed or discarded, so that an interrupt
-/// can remove them before the process exits.
+/// The temporary files and staging folders not yet committed or discarded,
+/// so that an interrupt can remove them before the process exits.
 public final class TemporaryFiles: @unchecked Sendable {
     public static let shared = TemporaryFiles()
     private let lock = NSLock()
     private var paths: Set<String> = []
+    private var folders: Set<String> = []
 
     func register(_ path: String) { lock.withLock { _ = paths.insert(path) } }
     func unregister(_ path: String) { lock.withLock { _ = paths.remove(path) } }
+    func registerFolder(_ path: String) { lock.withLock { _ = folders.insert(path) } }
+    func unregisterFolder(_ path: String) { lock.withLock { _ = folders.remove(path) } }
 
-    /// Unlinks every registered file.
+    /// Removes every registered file and folder.
     public func removeAll() {
         lock.withLock {
             for path in paths { unlink(path) }
+            for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
             paths.removeAll()
+            folders.removeAll()
         }
     }
 }

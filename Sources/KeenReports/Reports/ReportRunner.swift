@@ -52,6 +52,19 @@ public struct ReportRunner {
             outputs[definition.name]?.onProgress = progress
         }
         let context = ReportContext(transaction: transaction, catalog: catalog, definition: report, parameters: parameters)
+        do {
+            try produce(report, context: context, outputs: outputs)
+        } catch let error as EngineError {
+            throw EngineError(error.status, "report \(report.name): \(error.message)")
+        }
+        return try report.outputs.map { definition in
+            let output = outputs[definition.name]!
+            try output.finish()
+            return Written(name: output.name, rows: output.rowCount, paths: output.files.map(\.path))
+        }
+    }
+
+    private func produce(_ report: ReportDefinition, context: ReportContext, outputs: [String: ReportOutput]) throws {
         if let name = report.aggregation, let aggregation = Aggregations.named(name) {
             try aggregation.run(context, outputs: ReportOutputs(byName: outputs))
         } else {
@@ -66,11 +79,6 @@ public struct ReportRunner {
                 for (index, column) in output.columns.enumerated() { row.append(try column.read(record, index)) }
                 try output.write(row)
             }
-        }
-        return try report.outputs.map { definition in
-            let output = outputs[definition.name]!
-            try output.finish()
-            return Written(name: output.name, rows: output.rowCount, paths: output.files.map(\.path))
         }
     }
 

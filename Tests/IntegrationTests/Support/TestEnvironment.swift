@@ -106,3 +106,32 @@ func expectSameRows(_ actual: [[String]], _ expected: [[String?]], _ label: Stri
         }
     }
 }
+
+extension TestEnvironment {
+    /// A copy of the catalogue with extra one-query reports, for fault tests:
+    /// (name, SQL returning one int8 column `n`).
+    static func catalogWith(_ extra: [(name: String, sql: String)]) throws -> String {
+        let root = try temporaryDirectory()
+        try FileManager.default.copyItem(atPath: packageRoot.path + "/queries", toPath: root + "/queries")
+        try FileManager.default.copyItem(atPath: packageRoot.path + "/reports", toPath: root + "/reports")
+        for (name, sql) in extra {
+            try "-- name: \(name)\n-- A report for fault tests.\n\(sql)\n".write(toFile: root + "/queries/\(name).sql", atomically: true, encoding: .utf8)
+            try """
+                {"name": "\(name)", "summary": "fault test", "queries": ["\(name)"], "nightly": false,
+                 "outputs": [{"name": "\(name)", "columns": [{"name": "n", "type": "integer", "meaning": ""}]}]}
+                """.write(toFile: root + "/reports/\(name).json", atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    /// The database URL with a libpq parameter added.
+    static func databaseURL(adding parameter: String) throws -> String {
+        let url = try databaseURL()
+        return url + (url.contains("?") ? "&" : "?") + parameter
+    }
+
+    /// Every entry of a folder, hidden ones included.
+    static func entries(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory)
+    }
+}
