@@ -10,7 +10,16 @@ import Testing
     }
 
     @Test func formatsValuesByColumn() throws {
-        var formatter = ValueFormatter(zone: ReportTimeZone(identifier: "America/New_York")!)
+        var valueFormatter = ValueFormatter(zone: ReportTimeZone(identifier: "America/New_York")!)
+        struct Text {
+            let write: (ReportValue, ReportColumn) -> String
+            func text(_ value: ReportValue, column: ReportColumn) -> String { write(value, column) }
+        }
+        let formatter = Text { value, column in
+            var bytes: [UInt8] = []
+            valueFormatter.append(value, column: column, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
         let cost = ReportColumn(name: "total_cost", type: .decimal, scale: 6)
         let plain = ReportColumn(name: "x", type: .text)
         #expect(formatter.text(.decimal(try #require(ExactDecimal("0.5"))), column: cost) == "0.500000")
@@ -18,6 +27,39 @@ import Testing
         #expect(formatter.text(.textArray(["a", nil, "b"]), column: plain) == "a;;b")
         #expect(formatter.text(.textArray([]), column: plain) == "")
         #expect(formatter.text(.timestamp(Timestamp(unixMicroseconds: 1_793_000_000_000_000)), column: plain) == "2026-10-26T03:33:20-04:00")
+    }
+
+    @Test func writesNumbersAsBytes() throws {
+        func integer(_ value: Int64) -> String {
+            var bytes: [UInt8] = []
+            ByteText.appendInteger(value, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        for value in [Int64.min, -1, 0, 7, 10, 2_147_483_648, Int64.max] { #expect(integer(value) == String(value)) }
+        func decimal(_ text: String, _ places: Int) throws -> String {
+            var bytes: [UInt8] = []
+            ByteText.appendDecimal(try #require(ExactDecimal(text)), places: places, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        #expect(try decimal("-0.00005", 4) == "-0.0001")
+        #expect(try decimal("0.000040", 6) == "0.000040")
+        #expect(try decimal("12", 4) == "12.0000")
+        #expect(try decimal("-1234.5", 0) == "-1235")
+        #expect(try decimal("99999999999999999999999.5", 1) == "99999999999999999999999.5")
+        for value in [0, 5, 42, 2026, 123_456] {
+            var bytes: [UInt8] = []
+            ByteText.appendPadded(value, width: 4, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(repeating: "0", count: max(0, 4 - String(value).count)) + String(value))
+        }
+    }
+
+    @Test func escapesJSONBytesLikeJSONValue() {
+        for sample in ["plain", "a\"b\\c", "two\nlines\r\t", "\u{01}\u{1F}", "naïve ☕", ""] {
+            var bytes: [UInt8] = []
+            var text = sample
+            text.withUTF8 { JSONText.appendQuoted(UnsafeRawBufferPointer($0), to: &bytes) }
+            #expect(String(decoding: bytes, as: UTF8.self) == JSONValue.string(sample).serialized())
+        }
     }
 
     @Test func validatesUserIDsAndTimeouts() {

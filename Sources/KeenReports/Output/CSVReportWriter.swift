@@ -7,6 +7,7 @@ final class CSVReportWriter {
     private var formatter: ValueFormatter
     private let formulaGuard: Bool
     private var line: [UInt8] = []
+    private var field: [UInt8] = []
 
     init(file: AtomicFile, columns: [ReportColumn], zone: ReportTimeZone, formulaGuard: Bool) throws(EngineError) {
         self.file = file
@@ -22,19 +23,64 @@ final class CSVReportWriter {
     }
 
     func write(_ row: [ReportValue]) throws(EngineError) {
-        line.removeAll(keepingCapacity: true)
+        var line = take(&self.line)
+        var field = take(&self.field)
         for (index, value) in row.enumerated() {
             if index > 0 { line.append(UInt8(ascii: ",")) }
-            switch value {
-            case .null:
-                break
-            case .text, .textArray:
-                CSVField.append(formatter.text(value, column: columns[index]), guardFormula: formulaGuard, to: &line)
-            default:
-                CSVField.append(formatter.text(value, column: columns[index]), guardFormula: false, to: &line)
-            }
+            if case .null = value { continue }
+            field.removeAll(keepingCapacity: true)
+            formatter.append(value, column: columns[index], to: &field)
+            appendField(field, value.isEngineFormatted, to: &line)
         }
         line.append(UInt8(ascii: "\n"))
-        try file.write(line)
+        self.field = field
+        self.line = line
+        try file.write(self.line)
+    }
+
+    /// Writes a COPY row whose columns are this output's columns.
+    func write(record: CopyRow) throws {
+        var line = take(&self.line)
+        var field = take(&self.field)
+        defer { self.field = field }
+        for (index, column) in columns.enumerated() {
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            if record.isNull(index) { continue }
+            if column.type == .text {
+                // Straight from the row's bytes.
+                CSVField.append(record.raw(index), guardFormula: formulaGuard, to: &line)
+                continue
+            }
+            field.removeAll(keepingCapacity: true)
+            try formatter.append(record, index, column: column, to: &field)
+            appendField(field, column.type != .textArray, to: &line)
+        }
+        line.append(UInt8(ascii: "\n"))
+        self.line = line
+        try file.write(self.line)
+    }
+
+    private func appendField(_ field: [UInt8], _ engineFormatted: Bool, to line: inout [UInt8]) {
+        field.withUnsafeBytes { CSVField.append($0, guardFormula: formulaGuard && !engineFormatted, to: &line) }
+    }
+}
+
+/// Moves a buffer out of a stored property (leaving it empty) so a loop
+/// appends to a local, not through the object, and keeps its capacity.
+func take(_ buffer: inout [UInt8]) -> [UInt8] {
+    var taken: [UInt8] = []
+    swap(&taken, &buffer)
+    taken.removeAll(keepingCapacity: true)
+    return taken
+}
+
+extension ReportValue {
+    /// Numbers, dates, timestamps and ids the engine formats are never
+    /// formula-guarded; text from the data is.
+    var isEngineFormatted: Bool {
+        switch self {
+        case .text, .textArray: false
+        default: true
+        }
     }
 }

@@ -21,12 +21,13 @@
 final class JSONReportWriter {
     let file: AtomicFile
     private let columns: [ReportColumn]
-    private let keys: [String]
+    /// `"name": ` for each column, ready to copy.
+    private let keys: [[UInt8]]
     private var formatter: ValueFormatter
     private var rowCountOffset: Int64 = 0
     private static let rowCountWidth = 20
     private var rows: Int64 = 0
-    private var line = ""
+    private var line: [UInt8] = []
 
     init(file: AtomicFile, report: String, columns: [ReportColumn], parameters: JSONValue,
          generatedAt: String, zone: ReportTimeZone) throws(EngineError) {
@@ -36,7 +37,7 @@ final class JSONReportWriter {
         keys = columns.map { column in
             var key = ""
             JSONValue.appendQuoted(column.name, to: &key)
-            return key
+            return Array((key + ": ").utf8)
         }
         var head = "{\n  \"report\": " + JSONValue.string(report).serialized()
         head += ",\n  \"parameters\": " + parameters.serialized()
@@ -52,17 +53,71 @@ final class JSONReportWriter {
     }
 
     func write(_ row: [ReportValue]) throws(EngineError) {
-        line.removeAll(keepingCapacity: true)
-        line += rows == 0 ? "\n    {" : ",\n    {"
+        var line = take(&self.line)
+        line.append(contentsOf: rows == 0 ? Self.firstRowStart : Self.rowStart)
         for (index, value) in row.enumerated() {
-            if index > 0 { line += ", " }
-            line += keys[index]
-            line += ": "
-            appendJSON(value, column: columns[index])
+            if index > 0 { line.append(contentsOf: Self.separator) }
+            line.append(contentsOf: keys[index])
+            switch value {
+            case .null: line.append(contentsOf: Self.null)
+            case .integer, .boolean: formatter.append(value, column: columns[index], to: &line)
+            case .textArray(let elements): Self.appendArray(elements, to: &line)
+            case .text(let text):
+                var text = text
+                text.withUTF8 { JSONText.appendQuoted(UnsafeRawBufferPointer($0), to: &line) }
+            default:
+                // Engine-formatted text: digits, dashes, colons; no escaping needed.
+                line.append(UInt8(ascii: "\""))
+                formatter.append(value, column: columns[index], to: &line)
+                line.append(UInt8(ascii: "\""))
+            }
         }
-        line += "}"
+        line.append(UInt8(ascii: "}"))
         rows += 1
-        try file.write(line)
+        self.line = line
+        try file.write(self.line)
+    }
+
+    /// Writes a COPY row whose columns are this output's columns.
+    func write(record: CopyRow) throws {
+        var line = take(&self.line)
+        line.append(contentsOf: rows == 0 ? Self.firstRowStart : Self.rowStart)
+        for (index, column) in columns.enumerated() {
+            if index > 0 { line.append(contentsOf: Self.separator) }
+            line.append(contentsOf: keys[index])
+            if record.isNull(index) {
+                line.append(contentsOf: Self.null)
+                continue
+            }
+            switch column.type {
+            case .integer, .boolean: try formatter.append(record, index, column: column, to: &line)
+            case .text: JSONText.appendQuoted(record.raw(index), to: &line)
+            case .textArray: Self.appendArray(try record.textArray(index)!, to: &line)
+            default:
+                line.append(UInt8(ascii: "\""))
+                try formatter.append(record, index, column: column, to: &line)
+                line.append(UInt8(ascii: "\""))
+            }
+        }
+        line.append(UInt8(ascii: "}"))
+        rows += 1
+        self.line = line
+        try file.write(self.line)
+    }
+
+    private static let firstRowStart = Array("\n    {".utf8)
+    private static let rowStart = Array(",\n    {".utf8)
+    private static let separator = Array(", ".utf8)
+    private static let null = Array("null".utf8)
+
+    private static func appendArray(_ elements: [String?], to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { line.append(UInt8(ascii: ",")) }
+            guard var element else { line.append(contentsOf: null); continue }
+            element.withUTF8 { JSONText.appendQuoted(UnsafeRawBufferPointer($0), to: &line) }
+        }
+        line.append(UInt8(ascii: "]"))
     }
 
     /// Closes the rows and the object, adding `extras` as members after the
@@ -76,17 +131,5 @@ final class JSONReportWriter {
         try file.write(tail)
         let count = String(rows)
         try file.overwrite(String(repeating: " ", count: Self.rowCountWidth - count.count) + count, at: rowCountOffset)
-    }
-
-    private func appendJSON(_ value: ReportValue, column: ReportColumn) {
-        switch value {
-        case .null: line += "null"
-        case .integer(let number): line += String(number)
-        case .boolean(let flag): line += flag ? "true" : "false"
-        case .textArray(let elements):
-            line += JSONValue.array(elements.map { $0.map(JSONValue.string) ?? .null }).serialized()
-        default:
-            JSONValue.appendQuoted(formatter.text(value, column: column), to: &line)
-        }
     }
 }

@@ -19,19 +19,4 @@ public struct ReportColumn: Sendable, Codable, Equatable {
         self.scale = scale
         self.meaning = meaning
     }
-
-    /// Reads this column's value from a query row, by the declared type.
-    func read(_ row: CopyRow, _ index: Int) throws -> ReportValue {
-        if row.isNull(index) { return .null }
-        switch type {
-        case .text: return .text(row.text(index))
-        case .integer: return .integer(try row.integer(index))
-        case .decimal: return .decimal(try row.decimal(index))
-        case .uuid: return .uuid(try row.uuid(index))
-        case .boolean: return (try row.boolean(index)).map { .boolean($0) } ?? .null
-        case .timestamp: return .timestamp(try row.timestamp(index))
-        case .date: return (try row.date(index)).map { .date($0) } ?? .null
-        case .textArray: return (try row.textArray(index)).map { .textArray($0) } ?? .null
-        }
-    }
 }

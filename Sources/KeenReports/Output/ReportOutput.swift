@@ -41,6 +41,18 @@ public final class ReportOutput {
         if rowCount % Self.progressInterval == 0 { onProgress?(rowCount) }
     }
 
+    /// Writes a COPY row whose columns are this output's columns, straight
+    /// to the writers (the path of reports with no Swift aggregation).
+    func write(record: CopyRow) throws {
+        guard record.count == columns.count else {
+            throw EngineError.engine("\(name): the query returns \(record.count) columns; the report declares \(columns.count)")
+        }
+        try csv?.write(record: record)
+        try json?.write(record: record)
+        rowCount += 1
+        if rowCount % Self.progressInterval == 0 { onProgress?(rowCount) }
+    }
+
     /// Writes the JSON trailer; the files are complete but not yet in place.
     func finish() throws(EngineError) {
         try json?.finish(extras: jsonExtras)

@@ -1,6 +1,9 @@
-/// Turns report values into the text REPORTS.md prescribes: decimals at their
-/// column's scale, timestamps in RFC 3339 in the report time zone, arrays
-/// joined by `;`. Shared by the CSV and JSON writers so both agree.
+/// Turns values into the text REPORTS.md prescribes, as bytes: decimals at
+/// their column's scale, timestamps in RFC 3339 in the report time zone,
+/// arrays joined by `;`. Shared by the CSV and JSON writers so both agree.
+/// Values come either as `ReportValue`s (from a Swift aggregation) or
+/// straight from a binary COPY row (a report whose query rows are its output
+/// rows), which skips every intermediate String.
 struct ValueFormatter {
     var timestamps: TimestampFormatter
 
@@ -8,17 +11,46 @@ struct ValueFormatter {
         timestamps = TimestampFormatter(zone: zone)
     }
 
-    /// The text of a non-NULL, non-array value.
-    mutating func text(_ value: ReportValue, column: ReportColumn) -> String {
+    /// Appends the text of a non-NULL value.
+    mutating func append(_ value: ReportValue, column: ReportColumn, to output: inout [UInt8]) {
         switch value {
-        case .null: return ""
-        case .integer(let number): return String(number)
-        case .decimal(let number): return number.formatted(places: column.scale ?? number.scale)
-        case .text(let text), .uuid(let text): return text
-        case .boolean(let flag): return flag ? "true" : "false"
-        case .timestamp(let instant): return timestamps.format(instant)
-        case .date(let date): return date.description
-        case .textArray(let elements): return elements.map { $0 ?? "" }.joined(separator: ";")
+        case .null: break
+        case .integer(let number): ByteText.appendInteger(number, to: &output)
+        case .decimal(let number): ByteText.appendDecimal(number, places: column.scale ?? number.scale, to: &output)
+        case .text(let text), .uuid(let text): output.append(contentsOf: text.utf8)
+        case .boolean(let flag): output.append(contentsOf: flag ? Self.trueText : Self.falseText)
+        case .timestamp(let instant): timestamps.append(instant, to: &output)
+        case .date(let date): date.append(to: &output)
+        case .textArray(let elements): Self.appendJoined(elements, to: &output)
+        }
+    }
+
+    /// Appends the text of column `index` of a COPY row, read as `column`
+    /// declares; the field must not be NULL.
+    mutating func append(_ row: CopyRow, _ index: Int, column: ReportColumn, to output: inout [UInt8]) throws {
+        switch column.type {
+        case .text: output.append(contentsOf: row.raw(index))
+        case .integer: ByteText.appendInteger(try row.integer(index)!, to: &output)
+        case .decimal:
+            let value = try row.decimal(index)!
+            ByteText.appendDecimal(value, places: column.scale ?? value.scale, to: &output)
+        case .uuid:
+            guard row.raw(index).count == 16 else { _ = try row.uuid(index); return }
+            ByteText.appendUUID(row.raw(index), to: &output)
+        case .boolean: output.append(contentsOf: try row.boolean(index)! ? Self.trueText : Self.falseText)
+        case .timestamp: timestamps.append(try row.timestamp(index)!, to: &output)
+        case .date: try row.date(index)!.append(to: &output)
+        case .textArray: Self.appendJoined(try row.textArray(index)!, to: &output)
+        }
+    }
+
+    private static let trueText = Array("true".utf8)
+    private static let falseText = Array("false".utf8)
+
+    private static func appendJoined(_ elements: [String?], to output: inout [UInt8]) {
+        for (index, element) in elements.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ";")) }
+            if let element { output.append(contentsOf: element.utf8) }
         }
     }
 }

@@ -70,15 +70,7 @@ public struct ReportRunner {
         } else {
             // The query's rows are the output rows, column by column.
             let output = outputs[report.outputs[0].name]!
-            var row: [ReportValue] = []
-            try context.stream(report.queries[0]) { record in
-                guard record.count == output.columns.count else {
-                    throw EngineError.engine("query \(report.queries[0]) returns \(record.count) columns; report \(report.name) declares \(output.columns.count)")
-                }
-                row.removeAll(keepingCapacity: true)
-                for (index, column) in output.columns.enumerated() { row.append(try column.read(record, index)) }
-                try output.write(row)
-            }
+            try context.stream(report.queries[0]) { try output.write(record: $0) }
         }
     }
 

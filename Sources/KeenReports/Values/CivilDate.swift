@@ -54,14 +54,19 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public var description: String {
-        var text = ""
-        text.reserveCapacity(10)
-        appendPadded(year, width: 4, to: &text)
-        text.append("-")
-        appendPadded(month, width: 2, to: &text)
-        text.append("-")
-        appendPadded(day, width: 2, to: &text)
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `YYYY-MM-DD`.
+    func append(to output: inout [UInt8]) {
+        ByteText.appendPadded(year, width: 4, to: &output)
+        output.append(UInt8(ascii: "-"))
+        ByteText.appendPadded(month, width: 2, to: &output)
+        output.append(UInt8(ascii: "-"))
+        ByteText.appendPadded(day, width: 2, to: &output)
     }
 
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
@@ -84,11 +89,4 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         return value
     }
-}
-
-/// Appends `value` (non-negative) with leading zeros to `width` digits.
-func appendPadded(_ value: Int, width: Int, to text: inout String) {
-    let digits = String(value)
-    if digits.count < width { text.append(String(repeating: "0", count: width - digits.count)) }
-    text.append(digits)
 }

@@ -31,35 +31,39 @@ public struct TimestampFormatter {
     }
 
     public mutating func format(_ timestamp: Timestamp) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        append(timestamp, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the RFC 3339 text of the instant to `output`.
+    public mutating func append(_ timestamp: Timestamp, to output: inout [UInt8]) {
         let offset = offsetSeconds(at: timestamp)
         let localMicros = timestamp.unixMicroseconds + Int64(offset) * Timestamp.microsecondsPerSecond
         let microsPerDay: Int64 = 86_400 * Timestamp.microsecondsPerSecond
-        let date = CivilDate(daysSinceUnixEpoch: localMicros.floorDivided(by: microsPerDay))
+        CivilDate(daysSinceUnixEpoch: localMicros.floorDivided(by: microsPerDay)).append(to: &output)
         let ofDay = localMicros.floorModulo(microsPerDay)
         let seconds = Int(ofDay / Timestamp.microsecondsPerSecond)
         let fraction = Int(ofDay % Timestamp.microsecondsPerSecond)
-
-        var text = date.description
-        text.reserveCapacity(32)
-        text.append("T")
-        appendPadded(seconds / 3600, width: 2, to: &text)
-        text.append(":")
-        appendPadded(seconds / 60 % 60, width: 2, to: &text)
-        text.append(":")
-        appendPadded(seconds % 60, width: 2, to: &text)
+        output.append(UInt8(ascii: "T"))
+        ByteText.appendPadded(seconds / 3600, width: 2, to: &output)
+        output.append(UInt8(ascii: ":"))
+        ByteText.appendPadded(seconds / 60 % 60, width: 2, to: &output)
+        output.append(UInt8(ascii: ":"))
+        ByteText.appendPadded(seconds % 60, width: 2, to: &output)
         if fraction != 0 {
-            text.append(".")
-            appendPadded(fraction, width: 6, to: &text)
+            output.append(UInt8(ascii: "."))
+            ByteText.appendPadded(fraction, width: 6, to: &output)
         }
         if offset == 0 {
-            text.append("Z")
+            output.append(UInt8(ascii: "Z"))
         } else {
-            text.append(offset < 0 ? "-" : "+")
+            output.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
             let minutes = abs(offset) / 60
-            appendPadded(minutes / 60, width: 2, to: &text)
-            text.append(":")
-            appendPadded(minutes % 60, width: 2, to: &text)
+            ByteText.appendPadded(minutes / 60, width: 2, to: &output)
+            output.append(UInt8(ascii: ":"))
+            ByteText.appendPadded(minutes % 60, width: 2, to: &output)
         }
-        return text
     }
 }
