@@ -4,6 +4,9 @@
 final class CSVReportWriter {
     let file: AtomicFile
     private let columns: [ReportColumn]
+    /// The columns' types and scales, apart, so the row loop copies no names.
+    private let types: [ReportColumn.ValueType]
+    private let scales: [Int?]
     private var formatter: ValueFormatter
     private let formulaGuard: Bool
     private var line: [UInt8] = []
@@ -12,6 +15,8 @@ final class CSVReportWriter {
     init(file: AtomicFile, columns: [ReportColumn], zone: ReportTimeZone, formulaGuard: Bool) throws(EngineError) {
         self.file = file
         self.columns = columns
+        types = columns.map(\.type)
+        scales = columns.map(\.scale)
         self.formatter = ValueFormatter(zone: zone)
         self.formulaGuard = formulaGuard
         for (index, column) in columns.enumerated() {
@@ -43,17 +48,21 @@ final class CSVReportWriter {
         var line = take(&self.line)
         var field = take(&self.field)
         defer { self.field = field }
-        for (index, column) in columns.enumerated() {
+        for index in types.indices {
             if index > 0 { line.append(UInt8(ascii: ",")) }
             if record.isNull(index) { continue }
-            if column.type == .text {
+            switch types[index] {
+            case .text:
                 // Straight from the row's bytes.
                 CSVField.append(record.raw(index), guardFormula: formulaGuard, to: &line)
-                continue
+            case .textArray:
+                field.removeAll(keepingCapacity: true)
+                try formatter.append(record, index, type: .textArray, scale: nil, to: &field)
+                appendField(field, false, to: &line)
+            default:
+                // Numbers, dates, timestamps and ids need neither quotes nor the guard.
+                try formatter.append(record, index, type: types[index], scale: scales[index], to: &line)
             }
-            field.removeAll(keepingCapacity: true)
-            try formatter.append(record, index, column: column, to: &field)
-            appendField(field, column.type != .textArray, to: &line)
         }
         line.append(UInt8(ascii: "\n"))
         self.line = line

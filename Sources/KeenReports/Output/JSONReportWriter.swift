@@ -21,6 +21,8 @@
 final class JSONReportWriter {
     let file: AtomicFile
     private let columns: [ReportColumn]
+    private let types: [ReportColumn.ValueType]
+    private let scales: [Int?]
     /// `"name": ` for each column, ready to copy.
     private let keys: [[UInt8]]
     private var formatter: ValueFormatter
@@ -33,6 +35,8 @@ final class JSONReportWriter {
          generatedAt: String, zone: ReportTimeZone) throws(EngineError) {
         self.file = file
         self.columns = columns
+        types = columns.map(\.type)
+        scales = columns.map(\.scale)
         self.formatter = ValueFormatter(zone: zone)
         keys = columns.map { column in
             var key = ""
@@ -82,20 +86,20 @@ final class JSONReportWriter {
     func write(record: CopyRow) throws {
         var line = take(&self.line)
         line.append(contentsOf: rows == 0 ? Self.firstRowStart : Self.rowStart)
-        for (index, column) in columns.enumerated() {
+        for index in types.indices {
             if index > 0 { line.append(contentsOf: Self.separator) }
             line.append(contentsOf: keys[index])
             if record.isNull(index) {
                 line.append(contentsOf: Self.null)
                 continue
             }
-            switch column.type {
-            case .integer, .boolean: try formatter.append(record, index, column: column, to: &line)
+            switch types[index] {
+            case .integer, .boolean: try formatter.append(record, index, type: types[index], scale: nil, to: &line)
             case .text: JSONText.appendQuoted(record.raw(index), to: &line)
             case .textArray: Self.appendArray(try record.textArray(index)!, to: &line)
             default:
                 line.append(UInt8(ascii: "\""))
-                try formatter.append(record, index, column: column, to: &line)
+                try formatter.append(record, index, type: types[index], scale: scales[index], to: &line)
                 line.append(UInt8(ascii: "\""))
             }
         }

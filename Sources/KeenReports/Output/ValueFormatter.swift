@@ -25,15 +25,16 @@ struct ValueFormatter {
         }
     }
 
-    /// Appends the text of column `index` of a COPY row, read as `column`
-    /// declares; the field must not be NULL.
-    mutating func append(_ row: CopyRow, _ index: Int, column: ReportColumn, to output: inout [UInt8]) throws {
-        switch column.type {
+    /// Appends the text of column `index` of a COPY row, read as the column
+    /// declares (`type`, and `scale` for decimals); the field must not be NULL.
+    mutating func append(_ row: CopyRow, _ index: Int, type: ReportColumn.ValueType, scale: Int?,
+                         to output: inout [UInt8]) throws {
+        switch type {
         case .text: output.append(contentsOf: row.raw(index))
         case .integer: ByteText.appendInteger(try row.integer(index)!, to: &output)
         case .decimal:
             let value = try row.decimal(index)!
-            ByteText.appendDecimal(value, places: column.scale ?? value.scale, to: &output)
+            ByteText.appendDecimal(value, places: scale ?? value.scale, to: &output)
         case .uuid:
             guard row.raw(index).count == 16 else { _ = try row.uuid(index); return }
             ByteText.appendUUID(row.raw(index), to: &output)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes instants as REPORTS.md says: RFC 3339 in the report time zone with
 /// its offset, `Z` for a zero offset, a six-digit fraction only when the
 /// microseconds are not zero.
@@ -42,28 +44,58 @@ public struct TimestampFormatter {
         let offset = offsetSeconds(at: timestamp)
         let localMicros = timestamp.unixMicroseconds + Int64(offset) * Timestamp.microsecondsPerSecond
         let microsPerDay: Int64 = 86_400 * Timestamp.microsecondsPerSecond
-        CivilDate(daysSinceUnixEpoch: localMicros.floorDivided(by: microsPerDay)).append(to: &output)
+        let date = CivilDate(daysSinceUnixEpoch: localMicros.floorDivided(by: microsPerDay))
         let ofDay = localMicros.floorModulo(microsPerDay)
         let seconds = Int(ofDay / Timestamp.microsecondsPerSecond)
         let fraction = Int(ofDay % Timestamp.microsecondsPerSecond)
-        output.append(UInt8(ascii: "T"))
-        ByteText.appendPadded(seconds / 3600, width: 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        ByteText.appendPadded(seconds / 60 % 60, width: 2, to: &output)
-        output.append(UInt8(ascii: ":"))
-        ByteText.appendPadded(seconds % 60, width: 2, to: &output)
-        if fraction != 0 {
-            output.append(UInt8(ascii: "."))
-            ByteText.appendPadded(fraction, width: 6, to: &output)
+        guard (1...9999).contains(date.year) else {
+            // Outside four-digit years: the slow, general path.
+            date.append(to: &output)
+            output.append(contentsOf: Array(String(format: "T%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60).utf8))
+            if fraction != 0 { output.append(UInt8(ascii: ".")); ByteText.appendPadded(fraction, width: 6, to: &output) }
+            appendOffset(offset, to: &output)
+            return
         }
-        if offset == 0 {
-            output.append(UInt8(ascii: "Z"))
-        } else {
-            output.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        // YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM): at most 32 bytes.
+        ByteText.appendBuilt(capacity: 32, to: &output) { buffer in
+            func put(_ value: Int, _ width: Int, at start: Int) {
+                var rest = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    buffer[index] = ByteText.digit(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(date.year, 4, at: 0); buffer[4] = UInt8(ascii: "-")
+            put(date.month, 2, at: 5); buffer[7] = UInt8(ascii: "-")
+            put(date.day, 2, at: 8); buffer[10] = UInt8(ascii: "T")
+            put(seconds / 3600, 2, at: 11); buffer[13] = UInt8(ascii: ":")
+            put(seconds / 60 % 60, 2, at: 14); buffer[16] = UInt8(ascii: ":")
+            put(seconds % 60, 2, at: 17)
+            var position = 19
+            if fraction != 0 {
+                buffer[position] = UInt8(ascii: ".")
+                put(fraction, 6, at: position + 1)
+                position += 7
+            }
+            if offset == 0 {
+                buffer[position] = UInt8(ascii: "Z")
+                return position + 1
+            }
             let minutes = abs(offset) / 60
-            ByteText.appendPadded(minutes / 60, width: 2, to: &output)
-            output.append(UInt8(ascii: ":"))
-            ByteText.appendPadded(minutes % 60, width: 2, to: &output)
+            buffer[position] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+            put(minutes / 60, 2, at: position + 1)
+            buffer[position + 3] = UInt8(ascii: ":")
+            put(minutes % 60, 2, at: position + 4)
+            return position + 6
         }
+    }
+
+    private func appendOffset(_ offset: Int, to output: inout [UInt8]) {
+        if offset == 0 { output.append(UInt8(ascii: "Z")); return }
+        output.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        let minutes = abs(offset) / 60
+        ByteText.appendPadded(minutes / 60, width: 2, to: &output)
+        output.append(UInt8(ascii: ":"))
+        ByteText.appendPadded(minutes % 60, width: 2, to: &output)
     }
 }
