@@ -1,8 +1,8 @@
 -- name: cost_per_tool_totals
 -- Counts and exact sums per tool over the tool executions whose
 -- execution_timestamp is in [from, to). NULL costs and token counts sum as 0.
--- The rates, averages and percentiles are computed in Swift from these and
--- from cost_per_tool_durations.
+-- A plain hash aggregate that PostgreSQL runs in parallel; the distinct
+-- counts and percentiles come from cost_per_tool_executions.
 -- param: from timestamptz  start of the window (inclusive)
 -- param: to timestamptz  end of the window (exclusive)
 -- param: user_id uuid?  only this user's executions; everyone's when empty
@@ -13,9 +13,7 @@ SELECT tool_name::text                                 AS tool_name,
        coalesce(sum(cost), 0)::numeric                 AS total_cost,
        coalesce(sum(tokens_consumed), 0)::int8         AS total_tokens,
        sum(execution_time_ms)::int8                    AS total_execution_ms,
-       max(execution_time_ms)::int8                    AS max_execution_ms,
-       count(DISTINCT session_id)::int8                AS sessions,
-       count(DISTINCT user_id)::int8                   AS users
+       max(execution_time_ms)::int8                    AS max_execution_ms
 FROM tool_executions
 WHERE execution_timestamp >= :from
   AND execution_timestamp < :to

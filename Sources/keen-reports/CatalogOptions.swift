@@ -33,7 +33,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
-/// The window, time zone and tenant of a report run.
+/// The window and time zone of a report run or reconciliation.
 struct WindowOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Start of the window, inclusive: YYYY-MM-DD (midnight in --tz) or an RFC 3339 timestamp.", valueName: "WHEN"))
     var from: String
@@ -44,17 +44,11 @@ struct WindowOptions: ParsableArguments {
     @Option(help: ArgumentHelp("IANA time zone where days and hours begin.", valueName: "ZONE"))
     var tz: String = "UTC"
 
-    @Option(help: ArgumentHelp("Only this user's rows (for trees, the root's user).", valueName: "UUID"))
-    var userID: String?
-
-    func parameters() throws -> ReportParameters {
-        guard let zone = ReportTimeZone(identifier: tz) else {
-            throw EngineError.usage("--tz '\(tz.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)")
-        }
-        return try ReportParameters(window: ReportWindow(from: from, to: to, zone: zone), userID: userID)
+    func window() throws -> ReportWindow {
+        try ReportWindow(from: from, to: to, zone: ReportTimeZone.parse(tz))
     }
 
     func validate() throws {
-        do { _ = try parameters() } catch let error as EngineError { throw ValidationError(error.message) }
+        do { _ = try window() } catch let error as EngineError { throw ValidationError(error.message) }
     }
 }

@@ -52,10 +52,7 @@ struct NightlyCommand: ParsableCommand {
     }
 
     func zone() throws -> ReportTimeZone {
-        guard let zone = ReportTimeZone(identifier: tz) else {
-            throw EngineError.usage("--tz '\(tz.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)")
-        }
-        return zone
+        try ReportTimeZone.parse(tz)
     }
 
     /// The days to run, oldest first.

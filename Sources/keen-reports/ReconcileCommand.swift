@@ -10,7 +10,7 @@ struct ReconcileCommand: ParsableCommand {
             Exits 0 when clean, 1 when any discrepancy is found, 65 when the Stripe export is malformed.
             """)
 
-    @OptionGroup var window: ReconcileWindowOptions
+    @OptionGroup var window: WindowOptions
 
     @Option(help: ArgumentHelp("A payments export from Stripe's dashboard (CSV) to match the ledger's purchases against.", valueName: "FILE"))
     var stripeExport: String?
@@ -38,29 +38,5 @@ struct ReconcileCommand: ParsableCommand {
         for path in outcome.paths { print(path) }
         print(outcome.clean ? "reconciliation: clean" : "reconciliation: \(outcome.discrepancies) discrepancies\(outcome.balanced ? "" : ", opening + net change != closing")")
         if !outcome.clean { throw ExitCode(outcome.exitStatus.rawValue) }
-    }
-}
-
-/// `--from`, `--to` and `--tz` without the tenant filter: reconciliation
-/// covers the whole ledger.
-struct ReconcileWindowOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Start of the window, inclusive: YYYY-MM-DD (midnight in --tz) or an RFC 3339 timestamp.", valueName: "WHEN"))
-    var from: String
-
-    @Option(help: ArgumentHelp("End of the window, exclusive.", valueName: "WHEN"))
-    var to: String
-
-    @Option(help: ArgumentHelp("IANA time zone where bare dates begin.", valueName: "ZONE"))
-    var tz: String = "UTC"
-
-    func window() throws -> ReportWindow {
-        guard let zone = ReportTimeZone(identifier: tz) else {
-            throw EngineError.usage("--tz '\(tz.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)")
-        }
-        return try ReportWindow(from: from, to: to, zone: zone)
-    }
-
-    func validate() throws {
-        do { _ = try window() } catch let error as EngineError { throw ValidationError(error.message) }
     }
 }

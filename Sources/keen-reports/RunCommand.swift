@@ -16,6 +16,9 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var window: WindowOptions
 
+    @Option(help: ArgumentHelp("Only this user's rows (for trees, the root's user).", valueName: "UUID"))
+    var userID: String?
+
     @Option(help: "csv, json or all.")
     var format: Format = .all
 
@@ -28,6 +31,12 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var catalog: CatalogOptions
 
+    func validate() throws {
+        do { _ = try ReportParameters(window: window.window(), userID: userID) } catch let error as EngineError {
+            throw ValidationError(error.message)
+        }
+    }
+
     func run() throws {
         let catalog = try catalog.load()
         var seen = Set<String>()
@@ -38,7 +47,7 @@ struct RunCommand: ParsableCommand {
         case .all: [.csv, .json]
         }
         let written = try ReportRunner(catalog: catalog).run(
-            definitions, parameters: try window.parameters(), connection: connection.settings,
+            definitions, parameters: try ReportParameters(window: window.window(), userID: userID), connection: connection.settings,
             output: OutputOptions(directory: outputDir, formats: formats, formulaGuard: !noFormulaGuard),
             statementTimeout: connection.statementTimeout)
         for output in written {

@@ -46,6 +46,13 @@ public struct CopyRow {
         return UUIDText.format(raw(column))
     }
 
+    /// A non-NULL uuid's 128 bits, for sets of ids (NULL reads as 0).
+    public func uuidBits(_ column: Int) throws(EngineError) -> UInt128 {
+        if isNull(column) { return 0 }
+        guard lengths[column] == 16 else { throw mismatch(column, "a uuid") }
+        return bytes.loadUnaligned(fromByteOffset: starts[column], as: UInt128.self)
+    }
+
     /// timestamptz: microseconds since 2000-01-01 UTC.
     public func timestamp(_ column: Int) throws(EngineError) -> Timestamp? {
         if isNull(column) { return nil }

@@ -1,8 +1,12 @@
-/// `cost_per_tool`: PostgreSQL counts and sums per tool (parallel hash
-/// aggregation is what it is good at) and sends each tool's execution-time
-/// distribution as (value, count) pairs; Swift computes the rates, averages
-/// and exact percentiles, which SQL's `percentile_cont` would get by sorting
-/// every row and answer in binary floating point.
+/// `cost_per_tool`: PostgreSQL counts and sums per tool (a parallel hash
+/// aggregate, what it is good at) and streams every execution's (tool, time,
+/// session, user); Swift counts the distinct sessions and users and the
+/// execution-time distribution per tool, and computes the rates, averages
+/// and exact percentiles. SQL would sort every row once per DISTINCT and per
+/// `percentile_cont`, and answer the percentiles in binary floating point.
+///
+/// Memory grows with the distinct (tool, session) and (tool, time) pairs in
+/// the window (about 30 bytes each), not with the executions.
 enum CostPerToolAggregation: ReportAggregation {
     static let name = "cost_per_tool"
     static let outputColumns = [
@@ -20,8 +24,13 @@ enum CostPerToolAggregation: ReportAggregation {
         let totalTokens: Int64
         let totalExecutionMs: Int64
         let maxExecutionMs: Int64?
-        let sessions: Int64
-        let users: Int64
+    }
+
+    /// What the execution stream adds up per tool.
+    private struct Distinct {
+        var durations = ValueCounts()
+        var sessions = Set<UInt128>()
+        var users = Set<UInt128>()
     }
 
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
@@ -30,20 +39,38 @@ enum CostPerToolAggregation: ReportAggregation {
             totals.append(Totals(tool: row.text(0) ?? "", executions: try row.integer(1) ?? 0, successes: try row.integer(2) ?? 0,
                                  failures: try row.integer(3) ?? 0, totalCost: try row.decimal(4) ?? .zero,
                                  totalTokens: try row.integer(5) ?? 0, totalExecutionMs: try row.integer(6) ?? 0,
-                                 maxExecutionMs: try row.integer(7), sessions: try row.integer(8) ?? 0,
-                                 users: try row.integer(9) ?? 0))
+                                 maxExecutionMs: try row.integer(7)))
         }
-        var durations: [String: ValueCounts] = [:]
-        try context.stream("cost_per_tool_durations") { row in
-            durations[row.text(0) ?? "", default: ValueCounts()].add(try row.integer(1) ?? 0, count: try row.integer(2) ?? 0)
+        // Tools are few: find a row's tool by comparing its name's bytes
+        // with the names seen so far, starting with the last one matched.
+        var names: [[UInt8]] = []
+        var distinct: [Distinct] = []
+        var last = 0
+        try context.stream("cost_per_tool_executions") { row in
+            let name = row.raw(0)
+            if last >= names.count || !names[last].elementsEqual(name) {
+                if let index = names.firstIndex(where: { $0.elementsEqual(name) }) {
+                    last = index
+                } else {
+                    names.append(Array(name))
+                    distinct.append(Distinct())
+                    last = names.count - 1
+                }
+            }
+            distinct[last].durations.add(try row.integer(1) ?? 0)
+            distinct[last].sessions.insert(try row.uuidBits(2))
+            distinct[last].users.insert(try row.uuidBits(3))
         }
+        var byTool: [String: Distinct] = [:]
+        for (name, values) in zip(names, distinct) { byTool[String(decoding: name, as: UTF8.self)] = values }
 
         totals.sort { lhs, rhs in
             lhs.totalCost != rhs.totalCost ? lhs.totalCost > rhs.totalCost : lhs.tool.utf8.lexicographicallyPrecedes(rhs.tool.utf8)
         }
         let output = outputs["cost_per_tool"]
         for tool in totals {
-            let distribution = (durations[tool.tool] ?? ValueCounts()).sorted()
+            let values = byTool[tool.tool] ?? Distinct()
+            let distribution = values.durations.sorted()
             try output.write([
                 .text(tool.tool),
                 .integer(tool.executions),
@@ -58,8 +85,8 @@ enum CostPerToolAggregation: ReportAggregation {
                 .decimal(distribution.percentile(Fractions.p95)),
                 .decimal(distribution.percentile(Fractions.p99)),
                 .integer(tool.maxExecutionMs),
-                .integer(tool.sessions),
-                .integer(tool.users),
+                .integer(Int64(values.sessions.count)),
+                .integer(Int64(values.users.count)),
             ])
         }
     }

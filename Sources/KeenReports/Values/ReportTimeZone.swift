@@ -16,6 +16,14 @@ public struct ReportTimeZone: Sendable, Hashable {
         self.zone = zone
     }
 
+    /// `--tz`'s value, or a usage error (exit 64) that names it.
+    public static func parse(_ text: String) throws(EngineError) -> ReportTimeZone {
+        guard let zone = ReportTimeZone(identifier: text) else {
+            throw .usage("--tz '\(text.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)")
+        }
+        return zone
+    }
+
     private init(validIdentifier: String) {
         identifier = validIdentifier
         zone = TimeZone(identifier: validIdentifier)!
