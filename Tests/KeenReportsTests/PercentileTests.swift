@@ -35,3 +35,29 @@ import Testing
                 == "9223372036854775806.50")
     }
 }
+
+@Suite struct DistinctCountTests {
+    @Test func countsDistinctIDsPerToolThroughGrowth() {
+        var map = IDToolMap()
+        var reference: [Set<UInt128>] = Array(repeating: [], count: IDToolMap.maxTools)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50_000 {
+            // Few distinct high halves and repeats, to exercise collisions.
+            let id = UInt128(UInt64.random(in: 0..<20_000, using: &generator)) << 64 | UInt128(UInt64.random(in: 0..<3, using: &generator))
+            let tool = [0, 1, 7, 63].randomElement(using: &generator)!
+            map.add(id, tool: tool)
+            reference[tool].insert(id)
+        }
+        #expect(map.countsPerTool() == reference.map { Int64($0.count) })
+        #expect(IDToolMap().countsPerTool().allSatisfy { $0 == 0 })
+    }
+
+    @Test func valueCountsSpanDenseAndSparseValues() {
+        var counts = ValueCounts()
+        for value: Int64 in [-5, 0, 65_535, 65_536, 2_147_483_647, 3, 3] { counts.add(value) }
+        let sorted = counts.sorted()
+        #expect(sorted.entries.map(\.value) == [-5, 0, 3, 65_535, 65_536, 2_147_483_647])
+        #expect(sorted.entries.map(\.count) == [1, 1, 2, 1, 1, 1])
+        #expect(sorted.total == 7)
+    }
+}

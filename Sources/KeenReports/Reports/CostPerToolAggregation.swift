@@ -5,8 +5,9 @@
 /// and exact percentiles. SQL would sort every row once per DISTINCT and per
 /// `percentile_cont`, and answer the percentiles in binary floating point.
 ///
-/// Memory grows with the distinct (tool, session) and (tool, time) pairs in
-/// the window (about 30 bytes each), not with the executions.
+/// Memory grows with the distinct sessions in the window (up to 32 bytes
+/// each, see `IDToolMap`), not with the executions. More than 64 distinct
+/// tool names in one window is an error, not a slow path.
 enum CostPerToolAggregation: ReportAggregation {
     static let name = "cost_per_tool"
     static let outputColumns = [
@@ -26,12 +27,7 @@ enum CostPerToolAggregation: ReportAggregation {
         let maxExecutionMs: Int64?
     }
 
-    /// What the execution stream adds up per tool.
-    private struct Distinct {
-        var durations = ValueCounts()
-        var sessions = Set<UInt128>()
-        var users = Set<UInt128>()
-    }
+
 
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
         var totals: [Totals] = []
@@ -44,7 +40,9 @@ enum CostPerToolAggregation: ReportAggregation {
         // Tools are few: find a row's tool by comparing its name's bytes
         // with the names seen so far, starting with the last one matched.
         var names: [[UInt8]] = []
-        var distinct: [Distinct] = []
+        var durations: [ValueCounts] = []
+        var sessions = IDToolMap()
+        var users = IDToolMap()
         var last = 0
         try context.stream("cost_per_tool_executions") { row in
             let name = row.raw(0)
@@ -52,24 +50,31 @@ enum CostPerToolAggregation: ReportAggregation {
                 if let index = names.firstIndex(where: { $0.elementsEqual(name) }) {
                     last = index
                 } else {
+                    guard names.count < IDToolMap.maxTools else {
+                        throw EngineError.engine("more than \(IDToolMap.maxTools) distinct tool names in the window")
+                    }
                     names.append(Array(name))
-                    distinct.append(Distinct())
+                    durations.append(ValueCounts())
                     last = names.count - 1
                 }
             }
-            distinct[last].durations.add(try row.integer(1) ?? 0)
-            distinct[last].sessions.insert(try row.uuidBits(2))
-            distinct[last].users.insert(try row.uuidBits(3))
+            durations[last].add(try row.integer(1) ?? 0)
+            sessions.add(try row.uuidBits(2), tool: last)
+            users.add(try row.uuidBits(3), tool: last)
         }
-        var byTool: [String: Distinct] = [:]
-        for (name, values) in zip(names, distinct) { byTool[String(decoding: name, as: UTF8.self)] = values }
+        let sessionCounts = sessions.countsPerTool()
+        let userCounts = users.countsPerTool()
+        var byTool: [String: (durations: ValueCounts, sessions: Int64, users: Int64)] = [:]
+        for (index, name) in names.enumerated() {
+            byTool[String(decoding: name, as: UTF8.self)] = (durations[index], sessionCounts[index], userCounts[index])
+        }
 
         totals.sort { lhs, rhs in
             lhs.totalCost != rhs.totalCost ? lhs.totalCost > rhs.totalCost : lhs.tool.utf8.lexicographicallyPrecedes(rhs.tool.utf8)
         }
         let output = outputs["cost_per_tool"]
         for tool in totals {
-            let values = byTool[tool.tool] ?? Distinct()
+            let values = byTool[tool.tool] ?? (ValueCounts(), 0, 0)
             let distribution = values.durations.sorted()
             try output.write([
                 .text(tool.tool),
@@ -85,8 +90,8 @@ enum CostPerToolAggregation: ReportAggregation {
                 .decimal(distribution.percentile(Fractions.p95)),
                 .decimal(distribution.percentile(Fractions.p99)),
                 .integer(tool.maxExecutionMs),
-                .integer(Int64(values.sessions.count)),
-                .integer(Int64(values.users.count)),
+                .integer(values.sessions),
+                .integer(values.users),
             ])
         }
     }

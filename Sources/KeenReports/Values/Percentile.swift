@@ -1,20 +1,34 @@
 /// The distribution of an integer column, kept as value → count, so an exact
 /// percentile over ten million rows needs memory for the distinct values
 /// only (a few thousand milliseconds values), not for every row.
+///
+/// Values below `denseLimit` (milliseconds of most tool runs and phases) are
+/// counted in an array indexed by the value, the rest in a dictionary: the
+/// array costs no hashing on the hot path.
 public struct ValueCounts: Sendable {
-    private var counts: [Int64: Int64] = [:]
+    private static let denseLimit: Int64 = 1 << 16
+    private var dense: [Int64] = []
+    private var sparse: [Int64: Int64] = [:]
     public private(set) var total: Int64 = 0
 
     public init() {}
 
     public mutating func add(_ value: Int64, count: Int64 = 1) {
-        counts[value, default: 0] += count
+        if value >= 0 && value < Self.denseLimit {
+            if dense.isEmpty { dense = [Int64](repeating: 0, count: Int(Self.denseLimit)) }
+            dense[Int(value)] += count
+        } else {
+            sparse[value, default: 0] += count
+        }
         total += count
     }
 
     /// The values in ascending order with their counts.
     public func sorted() -> SortedValueCounts {
-        SortedValueCounts(counts.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) }, total: total)
+        var entries = sparse.filter { $0.key < 0 }.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) }
+        for (value, count) in dense.enumerated() where count > 0 { entries.append((value: Int64(value), count: count)) }
+        entries += sparse.filter { $0.key >= Self.denseLimit }.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) }
+        return SortedValueCounts(entries, total: total)
     }
 }
 
