@@ -1,7 +1,7 @@
 -- name: cost_per_tool_totals
 -- Counts and exact sums per tool over the tool executions whose
 -- execution_timestamp is in [from, to). NULL costs and token counts sum as 0.
--- A plain hash aggregate that PostgreSQL runs in parallel; the distinct
+-- A plain hash aggregate, no sort; the distinct
 -- counts and percentiles come from cost_per_tool_executions.
 -- param: from timestamptz  start of the window (inclusive)
 -- param: to timestamptz  end of the window (exclusive)
