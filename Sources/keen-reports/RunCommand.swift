@@ -28,10 +28,14 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Do not prefix text cells that start with =, +, -, @, tab or CR with a quote.")
     var noFormulaGuard = false
 
+    @Option(help: "Connections sharing the run's snapshot for reports that can split their scan (session_usage).")
+    var jobs: Int = 1
+
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var catalog: CatalogOptions
 
     func validate() throws {
+        guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
         do { _ = try ReportParameters(window: window.window(), userID: userID) } catch let error as EngineError {
             throw ValidationError(error.message)
         }
@@ -49,7 +53,7 @@ struct RunCommand: ParsableCommand {
         let written = try ReportRunner(catalog: catalog).run(
             definitions, parameters: try ReportParameters(window: window.window(), userID: userID), connection: connection.settings,
             output: OutputOptions(directory: outputDir, formats: formats, formulaGuard: !noFormulaGuard),
-            statementTimeout: connection.statementTimeout)
+            statementTimeout: connection.statementTimeout, jobs: jobs)
         for output in written {
             for path in output.paths { print("\(path)\t\(output.rows) rows") }
         }

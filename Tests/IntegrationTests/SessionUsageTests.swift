@@ -28,3 +28,38 @@ import Testing
         expectSameRows(Array(rows.dropFirst()), expected, "session_usage \(window.tz)")
     }
 }
+
+/// `run --jobs N`: the scan split over N connections on one snapshot gives
+/// the same bytes as one connection.
+@Suite struct SplitScanTests {
+    @Test(arguments: [2, 3, 7])
+    func aSplitRunWritesTheSameFiles(jobs: Int) throws {
+        let catalog = try TestEnvironment.catalog()
+        let window = ReportWindowCase.all[1]
+        let zone = try #require(ReportTimeZone(identifier: window.tz))
+        let parameters = try ReportParameters(window: ReportWindow(from: "2026-10-20", to: "2026-12-01", zone: zone))
+        var directories: [String] = []
+        for connections in [1, jobs] {
+            let directory = try TestEnvironment.temporaryDirectory()
+            _ = try ReportRunner(catalog: catalog).run([try catalog.report(named: "session_usage")], parameters: parameters,
+                                                       connection: TestEnvironment.settings(),
+                                                       output: OutputOptions(directory: directory), jobs: connections)
+            directories.append(directory)
+        }
+        let single = try String(contentsOfFile: directories[0] + "/session_usage.csv", encoding: .utf8)
+        #expect(single.split(separator: "\n").count > 5000)
+        #expect(try String(contentsOfFile: directories[1] + "/session_usage.csv", encoding: .utf8) == single)
+        let json = { (directory: String) in
+            try String(contentsOfFile: directory + "/session_usage.json", encoding: .utf8)
+                .split(separator: "\n").filter { !$0.contains("generated_at") }
+        }
+        #expect(try json(directories[1]) == json(directories[0]))
+    }
+
+    @Test func splitsBlocksIntoContiguousRanges() {
+        let ranges = ScanRange.split(blocks: 10, into: 3)
+        #expect(ranges.map(\.fromTID) == ["(0,0)", "(4,0)", "(8,0)"])
+        #expect(ranges.map(\.toTID) == ["(4,0)", "(8,0)", "(4294967295,0)"])
+        #expect(ScanRange.split(blocks: 0, into: 2).count == 2)
+    }
+}

@@ -85,7 +85,7 @@ public struct QueryFile: Sendable {
 /// A named, typed parameter of a query.
 public struct QueryParameter: Sendable, Equatable {
     public enum ValueType: String, Sendable, CaseIterable {
-        case timestamptz, date, text, uuid, numeric, integer
+        case timestamptz, date, text, uuid, numeric, integer, tid
     }
 
     public let name: String

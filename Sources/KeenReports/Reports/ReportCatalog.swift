@@ -95,6 +95,20 @@ public struct ReportCatalog: Sendable {
                 throw .badInput("\(file): a report without an aggregation has exactly one query and one output")
             }
         }
+        if let split = definition.split {
+            guard definition.aggregation == nil else { throw .badInput("\(file): only a report without an aggregation can be split") }
+            let query = queries[definition.queries[0]]!
+            guard query.parameters.contains(where: { $0.name == "ctid_from" }), query.parameters.contains(where: { $0.name == "ctid_to" }) else {
+                throw .badInput("\(file): a split report's query filters on :ctid_from and :ctid_to")
+            }
+            let columns = definition.outputs[0].columns
+            for name in split.orderBy {
+                guard let column = columns.first(where: { $0.name == name }),
+                      [.timestamp, .uuid, .integer, .text, .date].contains(column.type) else {
+                    throw .badInput("\(file): split order column '\(name)' is not an output column of type timestamp, uuid, integer, text or date")
+                }
+            }
+        }
         for output in definition.outputs {
             for column in output.columns where column.type == .decimal && column.scale == nil {
                 throw .badInput("\(file): decimal column '\(column.name)' needs a scale")

@@ -9,6 +9,8 @@ public struct ReportParameters: Sendable {
     /// The parameter names a query may declare, with their types.
     public static let declarable: [String: QueryParameter.ValueType] = [
         "from": .timestamptz, "to": .timestamptz, "tz": .text, "user_id": .uuid,
+        // The block range a split scan reads (see ScanRange); all of it by default.
+        "ctid_from": .tid, "ctid_to": .tid,
     ]
 
     public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {
@@ -28,8 +30,15 @@ public struct ReportParameters: Sendable {
     /// that the seed's row-level security policy admits when the engine
     /// connects as application_user.
     public var transactionSettings: [(String, String)] {
+        transactionSettings(range: .whole)
+    }
+
+    /// The settings of one connection of a split scan: the same, but for
+    /// the blocks in `range`.
+    func transactionSettings(range: ScanRange) -> [(String, String)] {
         var settings = [("keen.from", window.from.utcText), ("keen.to", window.to.utcText),
                         ("keen.tz", window.zone.identifier), ("keen.user_id", userID ?? ""),
+                        ("keen.ctid_from", range.fromTID), ("keen.ctid_to", range.toTID),
                         ("TimeZone", window.zone.identifier)]
         if let userID { settings.append(("app.current_user_id", userID)) }
         return settings

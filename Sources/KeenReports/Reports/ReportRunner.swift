@@ -17,17 +17,26 @@ public struct ReportRunner {
     }
 
     /// Runs `reports` in one read-only snapshot and writes their files. No
-    /// file appears unless every report succeeded.
+    /// file appears unless every report succeeded. With `jobs` > 1, reports
+    /// whose definition allows it split their scan over that many
+    /// connections sharing the snapshot (`SplitScan`).
     public func run(_ reports: [ReportDefinition], parameters: ReportParameters, connection settings: ConnectionSettings,
-                    output options: OutputOptions, statementTimeout: String = Self.defaultStatementTimeout) throws -> [Written] {
+                    output options: OutputOptions, statementTimeout: String = Self.defaultStatementTimeout,
+                    jobs: Int = 1) throws -> [Written] {
         try Self.prepareDirectory(options.directory)
         let connection = try PostgresConnection(settings)
         let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout)
         let staging = StagedFiles()
         do {
+            var split: SplitContext?
+            if jobs > 1 && reports.contains(where: { $0.split != nil }) {
+                split = SplitContext(jobs: jobs, snapshot: try transaction.exportSnapshot(), settings: settings,
+                                     statementTimeout: statementTimeout)
+            }
             var written: [Written] = []
             for report in reports {
-                written += try write(report, transaction: transaction, parameters: parameters, options: options, staging: staging)
+                written += try write(report, transaction: transaction, parameters: parameters, options: options, staging: staging,
+                                     split: split)
             }
             try transaction.commit()
             try staging.commitAll()
@@ -41,8 +50,18 @@ public struct ReportRunner {
     /// Generous, but a runaway query still ends.
     public static let defaultStatementTimeout = "1h"
 
+    /// What a split scan needs from the run: how many connections, and the
+    /// snapshot they share.
+    struct SplitContext {
+        let jobs: Int
+        let snapshot: String
+        let settings: ConnectionSettings
+        let statementTimeout: String
+    }
+
     func write(_ report: ReportDefinition, transaction: ReportTransaction, parameters: ReportParameters,
-               options: OutputOptions, staging: StagedFiles, progress: ((Int64) -> Void)? = nil) throws -> [Written] {
+               options: OutputOptions, staging: StagedFiles, progress: ((Int64) -> Void)? = nil,
+               split: SplitContext? = nil) throws -> [Written] {
         let generatedAt = Self.now(in: parameters.window.zone)
         var outputs: [String: ReportOutput] = [:]
         for definition in report.outputs {
@@ -53,7 +72,12 @@ public struct ReportRunner {
         }
         let context = ReportContext(transaction: transaction, catalog: catalog, definition: report, parameters: parameters)
         do {
-            try produce(report, context: context, outputs: outputs)
+            if let split, let plan = report.split {
+                try produceSplit(report, plan: plan, split: split, transaction: transaction, parameters: parameters,
+                                 output: outputs[report.outputs[0].name]!)
+            } else {
+                try produce(report, context: context, outputs: outputs)
+            }
         } catch let error as EngineError {
             throw EngineError(error.status, "report \(report.name): \(error.message)")
         }
@@ -72,6 +96,20 @@ public struct ReportRunner {
             let output = outputs[report.outputs[0].name]!
             try context.stream(report.queries[0]) { try output.write(record: $0) }
         }
+    }
+
+    private func produceSplit(_ report: ReportDefinition, plan: ReportDefinition.Split, split: SplitContext,
+                              transaction: ReportTransaction, parameters: ReportParameters, output: ReportOutput) throws {
+        let blocks = try transaction.connection.execute(
+            "SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int8)::text", [plan.table]).value(0, 0)
+        let columns = report.outputs[0].columns
+        let order = plan.orderBy.map { name in
+            let index = columns.firstIndex { $0.name == name }!  // checked when the catalogue loaded
+            return (index: index, type: columns[index].type)
+        }
+        try SplitScan(query: catalog.query(named: report.queries[0]), parameters: parameters, settings: split.settings,
+                      snapshot: split.snapshot, statementTimeout: split.statementTimeout, order: order)
+            .run(ScanRange.split(blocks: Int64(blocks ?? "0") ?? 0, into: split.jobs), into: output)
     }
 
     static func prepareDirectory(_ path: String) throws(EngineError) {
