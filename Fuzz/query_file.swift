@@ -5,7 +5,8 @@ public func fuzzQueryFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     do {
         let query = try QueryFile(text: text, fileName: "fuzz.sql")
-        _ = query.boundSQL
+        _ = query.boundSQL(.folded)
+        _ = query.boundSQL(.initPlan)
     } catch {
         precondition(error.status == .badInput, "unexpected \(error)")
     }

@@ -13,7 +13,8 @@
 /// `:name`. Values never enter the SQL text: `boundSQL` turns each `:name`
 /// into a read of a transaction-local setting, which the engine sets with a
 /// bound parameter (`set_config('keen.name', $1, true)`), because
-/// `COPY (query) TO STDOUT` takes no bind parameters.
+/// `COPY (query) TO STDOUT` takes no bind parameters. How the setting is
+/// read is `ParameterReading`'s choice.
 public struct QueryFile: Sendable {
     public let name: String
     public let documentation: String
@@ -62,12 +63,13 @@ public struct QueryFile: Sendable {
     }
 
     /// The SQL with every `:name` read from its transaction-local setting.
-    public var boundSQL: String {
+    public func boundSQL(_ reading: ParameterReading = .initPlan) -> String {
         // The constructor already rewrote it once, so this cannot fail.
-        (try? Self.rewrite(sql, parameters: parameters, fileName: name)) ?? sql
+        (try? Self.rewrite(sql, parameters: parameters, fileName: name, reading: reading)) ?? sql
     }
 
-    static func rewrite(_ sql: String, parameters: [QueryParameter], fileName: String) throws(EngineError) -> String {
+    static func rewrite(_ sql: String, parameters: [QueryParameter], fileName: String,
+                        reading: ParameterReading = .initPlan) throws(EngineError) -> String {
         var output = ""
         var failure: EngineError?
         SQLScanner.forEachPlaceholder(in: sql, copying: &output) { placeholder in
@@ -75,7 +77,7 @@ public struct QueryFile: Sendable {
                 if failure == nil { failure = .badInput("\(fileName): ':\(placeholder)' is used but not declared with '-- param:'") }
                 return ":" + placeholder
             }
-            return parameter.settingRead
+            return parameter.settingRead(reading)
         }
         if let failure { throw failure }
         return output
@@ -114,14 +116,16 @@ public struct QueryParameter: Sendable, Equatable {
     }
 
     /// SQL that reads the value back, typed; the setting name is fixed text
-    /// chosen by the engine, never a value. The scalar subquery makes it an
-    /// InitPlan, read and cast once per query: a bare `current_setting(...)`
-    /// is re-evaluated (and its timestamp re-parsed) for every row a filter
-    /// looks at, which tripled cost_per_tool's time on 4.5 million rows.
-    var settingRead: String {
-        optional
-            ? "(SELECT nullif(current_setting('\(settingName)'), '')::\(type.rawValue))"
-            : "(SELECT current_setting('\(settingName)')::\(type.rawValue))"
+    /// chosen by the engine, never a value.
+    func settingRead(_ reading: ParameterReading) -> String {
+        switch reading {
+        case .folded:
+            return "\(ParameterReading.functionName(type))('\(settingName)')"
+        case .initPlan:
+            return optional
+                ? "(SELECT nullif(current_setting('\(settingName)'), '')::\(type.rawValue))"
+                : "(SELECT current_setting('\(settingName)')::\(type.rawValue))"
+        }
     }
 
     static func isIdentifier(_ text: Substring) -> Bool {

@@ -7,6 +7,8 @@
 /// even inside `COPY (query) TO STDOUT`, which takes no bind parameters.
 public final class ReportTransaction {
     public let connection: PostgresConnection
+    /// How this connection's queries read their parameters.
+    let reading: ParameterReading
 
     /// Begins the transaction and sets the run's parameters (see
     /// `ReportParameters.transactionSettings`) and the statement timeout.
@@ -22,6 +24,7 @@ public final class ReportTransaction {
     /// Begins the transaction and sets each (name, value) for its duration.
     public init(connection: PostgresConnection, settings: [(String, String)], snapshot: String? = nil) throws(EngineError) {
         self.connection = connection
+        reading = ParameterReading.prepare(connection)
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         if let snapshot {
             // SET TRANSACTION takes no bind parameters; a snapshot id is hex
@@ -38,7 +41,7 @@ public final class ReportTransaction {
     /// Streams the query's rows, decoded from binary COPY; returns the count.
     @discardableResult
     public func stream(_ query: QueryFile, _ onRow: (CopyRow) throws -> Void) throws -> Int {
-        var sql = query.boundSQL
+        var sql = query.boundSQL(reading)
         while sql.hasSuffix(";") || sql.hasSuffix("\n") || sql.hasSuffix(" ") { sql.removeLast() }
         var decoder = BinaryCopyDecoder()
         do {
