@@ -16,9 +16,14 @@ WITH RECURSIVE tree (root_id, id) AS (
       AND start_time < :to
       AND (:user_id IS NULL OR user_id = :user_id)
     UNION ALL
+    -- One index probe per parent found (OFFSET 0 keeps the subquery from
+    -- being flattened into a join): the planner, guessing ten times as many
+    -- rows per step, would otherwise hash all sessions at every level.
     SELECT tree.root_id, child.id
-    FROM agent_sessions child
-    JOIN tree ON child.parent_session_id = tree.id
+    FROM tree
+    CROSS JOIN LATERAL (
+        SELECT s.id FROM agent_sessions s WHERE s.parent_session_id = tree.id OFFSET 0
+    ) AS child
 )
 SELECT tree.root_id                                              AS root_id,
        s.id                                                      AS id,

@@ -21,7 +21,8 @@ struct SplitScan {
         for (range, queue) in zip(ranges, streams) {
             group.enter()
             let job = SplitJob(query: query, settings: settings, snapshot: snapshot,
-                               transactionSettings: parameters.transactionSettings(range: range) + [("statement_timeout", statementTimeout)])
+                               transactionSettings: parameters.transactionSettings(range: range) + [("statement_timeout", statementTimeout)]
+                                   + ReportTransaction.plannerSettings)
             Thread.detachNewThread {
                 defer { group.leave() }
                 job.stream(into: queue)
