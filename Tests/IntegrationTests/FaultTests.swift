@@ -46,13 +46,20 @@ import Testing
         #expect(result.stderr.contains("no_such_database") && result.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func aConnectionLostMidExportIs69AndLeavesNoFile() throws {
+    /// Starts a report that streams rows for minutes, connected under
+    /// `application`, and waits until its export is under way.
+    static func startEndlessExport(application: String, into directory: String) throws -> RunningCommand {
         let catalog = try TestEnvironment.catalogWith([("endless", "SELECT g::int8 AS n FROM generate_series(1, 500000000) AS g")])
-        let directory = try TestEnvironment.temporaryDirectory()
         let command = try RunningCommand(["run", "endless", "--from", "2026-11-01", "--to", "2026-11-02", "--output-dir", directory],
                                          environment: ["KEEN_REPORTS_CATALOG": catalog,
-                                                       "KEEN_DATABASE_URL": try TestEnvironment.databaseURL(adding: "application_name=keen_fault_kill")])
-        try Self.waitForRows(in: directory)
+                                                       "KEEN_DATABASE_URL": try TestEnvironment.databaseURL(adding: "application_name=\(application)")])
+        try waitForRows(in: directory)
+        return command
+    }
+
+    @Test func aConnectionLostMidExportIs69AndLeavesNoFile() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let command = try Self.startEndlessExport(application: "keen_fault_kill", into: directory)
         let killed = Date()
         _ = try TestEnvironment.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'keen_fault_kill'")
         let result = command.wait()
@@ -75,12 +82,8 @@ import Testing
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
     func anInterruptCancelsTheQueryAndRemovesTemporaryFiles(signal: Int32, status: Int32) throws {
         let application = "keen_fault_signal_\(signal)"
-        let catalog = try TestEnvironment.catalogWith([("endless", "SELECT g::int8 AS n FROM generate_series(1, 500000000) AS g")])
         let directory = try TestEnvironment.temporaryDirectory()
-        let command = try RunningCommand(["run", "endless", "--from", "2026-11-01", "--to", "2026-11-02", "--output-dir", directory],
-                                         environment: ["KEEN_REPORTS_CATALOG": catalog,
-                                                       "KEEN_DATABASE_URL": try TestEnvironment.databaseURL(adding: "application_name=\(application)")])
-        try Self.waitForRows(in: directory)
+        let command = try Self.startEndlessExport(application: application, into: directory)
         command.signal(signal)
         let result = command.wait()
         #expect(result.status == status, "\(result.stderr)")
