@@ -15,10 +15,6 @@ public final class QueryResult {
     public var rowCount: Int { Int(PQntuples(result)) }
     public var columnCount: Int { Int(PQnfields(result)) }
 
-    public func columnName(_ column: Int) -> String {
-        String(cString: PQfname(result, Int32(column)))
-    }
-
     /// The value as text, nil for SQL NULL.
     public func value(_ row: Int, _ column: Int) -> String? {
         if PQgetisnull(result, Int32(row), Int32(column)) == 1 { return nil }
