@@ -83,3 +83,30 @@ import Testing
                 == ["AMOUNT_MISMATCH:z:", "BALANCE_MISMATCH:a:", "CHAIN_BREAK::9", "CHAIN_BREAK:b:1", "CHAIN_BREAK:b:2"])
     }
 }
+
+@Suite struct StripeExportLineTests {
+    @Test func namesTheLineAnEditorShows() {
+        // The bad amount is on line 6: a quoted field spans lines 3-4, line 5 is blank.
+        let text = "id,Created date (UTC),Amount,Amount Refunded,Currency,Status,Customer ID\n"
+            + "pi_1,2026-11-15 10:05,5.00,0,usd,Paid,c\n"
+            + "pi_2,2026-11-15 10:05,5.00,0,usd,\"Paid\nreally\",c\n"
+            + "\n"
+            + "pi_3,2026-11-15 10:05,5.0x,0,usd,Paid,c\n"
+        #expect {
+            try StripeExport.parse(Data(text.utf8), name: "p.csv")
+        } throws: { error in
+            (error as? EngineError)?.message.contains("line 6, column 'Amount'") == true
+        }
+        #expect {
+            try StripeExport.parse(Data("id,Amount\n\"unclosed,1\n".utf8), name: "p.csv")
+        } throws: { error in
+            (error as? EngineError)?.message.contains("line 2") == true
+        }
+    }
+
+    @Test func recordsCarryTheirFirstLine() throws {
+        let records = try LibCSVParser.numberedRecords(of: "a,b\r\n\r\n\"x\ny\",z\nlast,one")
+        #expect(records.map(\.line) == [1, 3, 5])
+        #expect(records.map(\.fields) == [["a", "b"], ["x\ny", "z"], ["last", "one"]])
+    }
+}

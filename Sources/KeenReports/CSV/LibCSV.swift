@@ -77,10 +77,39 @@ public final class LibCSVParser {
 extension LibCSVParser {
     /// Every record of a whole CSV text; for small files and tests.
     public static func records(of text: String) throws -> [[String]] {
+        try numberedRecords(of: text).map(\.fields)
+    }
+
+    /// Every record of a whole CSV text with the line it starts on (1-based,
+    /// counting the lines inside quoted fields and the blank lines libcsv
+    /// skips), so errors can name the line a person sees in an editor.
+    public static func numberedRecords(of text: String) throws(EngineError) -> [(line: Int, fields: [String])] {
         let parser = try LibCSVParser()
-        let bytes = Array(text.utf8)
-        var all = try bytes.withUnsafeBytes { try parser.parse($0) }
-        all += try parser.finish()
-        return all
+        var numbered: [(line: Int, fields: [String])] = []
+        var line = 0
+        var recordStart: Int?
+        // Fed one physical line at a time: a record can only end at a line end.
+        for var chunk in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init) {
+            line += 1
+            chunk.append(UInt8(ascii: "\n"))
+            let blank = chunk.allSatisfy { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }
+            if recordStart == nil && !blank { recordStart = line }
+            let completed: [[String]]
+            do {
+                completed = try chunk.withUnsafeBytes { bytes throws(EngineError) in try parser.parse(bytes) }
+            } catch {
+                throw .badInput("malformed CSV at line \(recordStart ?? line)")
+            }
+            for fields in completed {
+                numbered.append((recordStart ?? line, fields))
+                recordStart = nil
+            }
+        }
+        do {
+            for fields in try parser.finish() { numbered.append((recordStart ?? line, fields)) }
+        } catch {
+            throw .badInput("malformed CSV at line \(recordStart ?? line): a quoted field is not closed")
+        }
+        return numbered
     }
 }

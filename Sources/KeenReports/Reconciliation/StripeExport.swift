@@ -9,7 +9,7 @@ public struct StripePayment: Sendable, Equatable {
     public let currency: String
     public let status: String
     public let customerID: String
-    /// The export's line the payment came from (the header is line 1).
+    /// The line of the export the payment's record starts on.
     public let line: Int
 
     /// Stripe shows `Paid`; its API says `succeeded`.
@@ -42,15 +42,13 @@ public enum StripeExport {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .badInput("\(name): not UTF-8 text") }
-        let records: [[String]]
+        let records: [(line: Int, fields: [String])]
         do {
-            records = try LibCSVParser.records(of: text)
-        } catch let error as EngineError {
-            throw .badInput("\(name): \(error.message)")
+            records = try LibCSVParser.numberedRecords(of: text)
         } catch {
-            throw .badInput("\(name): \(error)")
+            throw .badInput("\(name): \(error.message)")
         }
-        guard let header = records.first else { throw .badInput("\(name): empty file, expected a header row") }
+        guard let header = records.first?.fields else { throw .badInput("\(name): empty file, expected a header row") }
         func column(_ names: [String]) throws(EngineError) -> Int {
             guard let index = header.firstIndex(where: { names.contains($0.trimmingWhitespaceString()) }) else {
                 throw .badInput("\(name): line 1: missing column '\(names[0])'")
@@ -66,8 +64,7 @@ public enum StripeExport {
         let customer = try column([customerColumn])
 
         var payments: [StripePayment] = []
-        for (index, record) in records.enumerated().dropFirst() {
-            let line = index + 1
+        for (line, record) in records.dropFirst() {
             if record.count == 1 && record[0].isEmpty { continue }
             guard record.count == header.count else {
                 throw .badInput("\(name): line \(line): \(record.count) fields where the header has \(header.count)")
