@@ -33,6 +33,9 @@ import Testing
         (["run", "cost_per_tool", "--from", "2026-13-01", "--to", "2026-11-08"], "--from"),
         (["run", "cost_per_tool", "--from", "2026-11-08", "--to", "2026-11-01"], "--to must be after --from"),
         (["run", "cost_per_tool", "--from", "2026-11-01", "--to", "2026-11-08", "--tz", "Mars/Base"], "--tz"),
+        (["run", "cost_per_tool", "--from", "2026-11-01", "--to", "2026-11-08", "--tz", "GMT+5"], "--tz"),
+        // Known to this machine's time zone data, not to PostgreSQL's.
+        (["run", "cost_per_tool", "--from", "2026-11-01", "--to", "2026-11-08", "--tz", "US/Pacific-New"], "--tz"),
         (["run", "cost_per_tool", "--from", "2026-11-01", "--to", "2026-11-08", "--user-id", "' OR 1=1 --"], "--user-id"),
         (["run", "no_such_report", "--from", "2026-11-01", "--to", "2026-11-08"], "unknown report 'no_such_report'"),
         (["run", "cost_per_tool", "--from", "2026-11-01", "--to", "2026-11-08", "--bogus"], "--bogus"),

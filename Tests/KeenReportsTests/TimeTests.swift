@@ -74,5 +74,8 @@ import Testing
         #expect(ReportTimeZone(identifier: "Mars/Olympus_Mons") == nil)
         #expect(ReportTimeZone(identifier: "") == nil)
         #expect(ReportTimeZone(identifier: "UTC'; DROP TABLE users; --") == nil)
+        // Offsets as names mean opposite things to Foundation and PostgreSQL.
+        for name in ["GMT+5", "UTC+02:00", "gmt-3"] { #expect(ReportTimeZone(identifier: name) == nil, "\(name)") }
+        #expect(ReportTimeZone(identifier: "Etc/GMT-5") != nil)
     }
 }

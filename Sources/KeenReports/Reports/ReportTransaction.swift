@@ -41,7 +41,13 @@ public final class ReportTransaction {
             try connection.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'")
         }
         let calls = settings.indices.map { "set_config($\(2 * $0 + 1), $\(2 * $0 + 2), true)" }.joined(separator: ", ")
-        try connection.execute("SELECT " + calls, settings.flatMap { [$0.0, $0.1] })
+        do {
+            try connection.execute("SELECT " + calls, settings.flatMap { [$0.0, $0.1] })
+        } catch where error.message.contains("\"TimeZone\"") {
+            // A name this machine's time zone database knows but the server's does not.
+            let zone = settings.first { $0.0 == "TimeZone" }?.1 ?? ""
+            throw .usage("--tz '\(zone.prefix(64))' is not a time zone the PostgreSQL server knows")
+        }
     }
 
     /// Streams the query's rows, decoded from binary COPY; returns the count.

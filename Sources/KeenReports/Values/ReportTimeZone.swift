@@ -8,9 +8,14 @@ public struct ReportTimeZone: Sendable, Hashable {
 
     public static let utc = ReportTimeZone(validIdentifier: "UTC")
 
-    /// nil when the name is not a time zone this machine knows.
+    /// nil when the name is not a time zone this machine knows. Offsets
+    /// written as names (`GMT+5`, `UTC+02:00`) are refused: Foundation reads
+    /// them as east of UTC and PostgreSQL, POSIX-style, as west, so days
+    /// would begin in different places on the two sides.
     public init?(identifier: String) {
+        let upper = identifier.uppercased()
         guard !identifier.isEmpty, identifier.utf8.allSatisfy({ $0 > 32 && $0 < 127 }),
+              !["GMT+", "GMT-", "UTC+", "UTC-"].contains(where: upper.hasPrefix),
               let zone = TimeZone(identifier: identifier) else { return nil }
         self.identifier = identifier
         self.zone = zone
@@ -19,7 +24,7 @@ public struct ReportTimeZone: Sendable, Hashable {
     /// `--tz`'s value, or a usage error (exit 64) that names it.
     public static func parse(_ text: String) throws(EngineError) -> ReportTimeZone {
         guard let zone = ReportTimeZone(identifier: text) else {
-            throw .usage("--tz '\(text.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)")
+            throw .usage("--tz '\(text.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York; for a fixed offset Etc/GMT-5 is UTC+5)")
         }
         return zone
     }
