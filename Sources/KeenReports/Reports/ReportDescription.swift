@@ -7,13 +7,17 @@ public struct ReportDescription {
         var text = "\(report.name): \(report.summary)\n"
         if let details = report.details { text += "\n\(details)\n" }
         text += "\nnightly: \(report.nightly ? "yes" : "no")"
+        if let split = report.split {
+            text += "\nsplit: run --jobs N reads \(split.table) in N block ranges, merged on \(split.orderBy.joined(separator: ", "))"
+        }
         text += "\naggregation: \(report.aggregation.map { "\($0) (Swift)" } ?? "none (the query's rows are written as they are)")\n"
         let queries = report.queries.map { catalog.query(named: $0) }
 
         text += "\nParameters:\n"
         var seen = Set<String>()
         for parameter in queries.flatMap(\.parameters) where seen.insert(parameter.name).inserted {
-            let option = "--" + parameter.name.replacingOccurrences(of: "_", with: "-")
+            let option = parameter.type == .tid ? "set by --jobs; all blocks otherwise"
+                : "--" + parameter.name.replacingOccurrences(of: "_", with: "-")
             text += "  \(parameter.name)  \(parameter.type.rawValue)\(parameter.optional ? ", optional" : "")  (\(option))"
             text += parameter.meaning.isEmpty ? "\n" : "  \(parameter.meaning)\n"
         }
