@@ -271,13 +271,21 @@ BEGIN
                 ELSE keen_gen.pick(seed, 88, hashtext(l.id::text), ARRAY['pending', 'reconciled', 'reconciled', 'disputed']) END
     FROM gen_ledger l;
 
+    -- One pass over the ledger (per-account subqueries here went quadratic:
+    -- the new rows have no statistics yet, so each one scanned the table).
     UPDATE credit_accounts c SET
-        current_balance = coalesce((SELECT t.balance_after FROM credit_transactions t
-                                    WHERE t.account_id = c.id ORDER BY t.created_at DESC, t.id DESC LIMIT 1), 0),
-        lifetime_purchased = coalesce((SELECT sum(amount) FROM credit_transactions t
-                                       WHERE t.account_id = c.id AND t.transaction_type = 'purchase'), 0),
-        lifetime_spent = coalesce((SELECT -sum(amount) FROM credit_transactions t
-                                   WHERE t.account_id = c.id AND t.transaction_type = 'usage'), 0);
+        current_balance = a.latest,
+        lifetime_purchased = a.purchased,
+        lifetime_spent = a.spent
+    FROM (
+        SELECT account_id,
+               (array_agg(balance_after ORDER BY created_at DESC, id DESC))[1] AS latest,
+               coalesce(sum(amount) FILTER (WHERE transaction_type = 'purchase'), 0) AS purchased,
+               coalesce(-sum(amount) FILTER (WHERE transaction_type = 'usage'), 0) AS spent
+        FROM credit_transactions
+        GROUP BY account_id
+    ) a
+    WHERE a.account_id = c.id;
 END
 $fn$;
 
