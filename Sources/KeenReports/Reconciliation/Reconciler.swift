@@ -51,19 +51,9 @@ public struct Reconciler {
 
     public func run(_ options: Options, connection settings: ConnectionSettings, output directory: String,
                     statementTimeout: String = ReportRunner.defaultStatementTimeout) throws -> Outcome {
-        try ReportRunner.prepareDirectory(directory)
-        let connection = try PostgresConnection(settings)
-        let parameters = try ReportParameters(window: options.window)
-        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout)
-        let staging = StagedFiles()
-        do {
-            let outcome = try reconcile(options, transaction: transaction, directory: directory, staging: staging)
-            try transaction.commit()
-            try staging.commitAll()
-            return outcome
-        } catch {
-            staging.discardAll()
-            throw error
+        try ReportRunner.inSnapshot(settings: settings, parameters: try ReportParameters(window: options.window),
+                                    statementTimeout: statementTimeout, directory: directory) { transaction, staging in
+            try reconcile(options, transaction: transaction, directory: directory, staging: staging)
         }
     }
 

@@ -23,11 +23,8 @@ public struct ReportRunner {
     public func run(_ reports: [ReportDefinition], parameters: ReportParameters, connection settings: ConnectionSettings,
                     output options: OutputOptions, statementTimeout: String = Self.defaultStatementTimeout,
                     jobs: Int = 1) throws -> [Written] {
-        try Self.prepareDirectory(options.directory)
-        let connection = try PostgresConnection(settings)
-        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout)
-        let staging = StagedFiles()
-        do {
+        try Self.inSnapshot(settings: settings, parameters: parameters, statementTimeout: statementTimeout,
+                            directory: options.directory) { transaction, staging in
             var split: SplitContext?
             if jobs > 1 && reports.contains(where: { $0.split != nil }) {
                 split = SplitContext(jobs: jobs, snapshot: try transaction.exportSnapshot(), settings: settings,
@@ -38,9 +35,25 @@ public struct ReportRunner {
                 written += try write(report, transaction: transaction, parameters: parameters, options: options, staging: staging,
                                      split: split)
             }
+            return written
+        }
+    }
+
+    /// Runs `body` in a read-only snapshot on a new connection, with files
+    /// staged in `directory`: the files are put in place only when `body`
+    /// and the commit succeed, and removed otherwise.
+    static func inSnapshot<Result>(settings: ConnectionSettings, parameters: ReportParameters, statementTimeout: String,
+                                   directory: String,
+                                   _ body: (ReportTransaction, StagedFiles) throws -> Result) throws -> Result {
+        try prepareDirectory(directory)
+        let connection = try PostgresConnection(settings)
+        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout)
+        let staging = StagedFiles()
+        do {
+            let result = try body(transaction, staging)
             try transaction.commit()
             try staging.commitAll()
-            return written
+            return result
         } catch {
             staging.discardAll()
             throw error
