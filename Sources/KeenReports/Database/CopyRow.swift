@@ -43,7 +43,9 @@ public struct CopyRow {
     public func uuid(_ column: Int) throws(EngineError) -> String? {
         if isNull(column) { return nil }
         guard lengths[column] == 16 else { throw mismatch(column, "a uuid") }
-        return UUIDText.format(raw(column))
+        var text: [UInt8] = []
+        ByteText.appendUUID(raw(column), to: &text)
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// A non-NULL uuid's 128 bits, for sets of ids (NULL reads as 0).
@@ -86,26 +88,6 @@ public struct CopyRow {
 
     private func mismatch(_ column: Int, _ expected: String) -> EngineError {
         .engine("column \(column + 1) of a query result is not \(expected) (\(lengths[column]) bytes); cast it in the query")
-    }
-}
-
-enum UUIDText {
-    private static let hex = Array("0123456789abcdef".utf8)
-
-    static func format(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: 36) { buffer in
-            var out = 0
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    buffer[out] = UInt8(ascii: "-")
-                    out += 1
-                }
-                buffer[out] = hex[Int(byte >> 4)]
-                buffer[out + 1] = hex[Int(byte & 0x0F)]
-                out += 2
-            }
-            return out
-        }
     }
 }
 

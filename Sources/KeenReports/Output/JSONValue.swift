@@ -51,32 +51,11 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// Appends `text` as a JSON string: quotes, backslashes and control
-    /// characters escaped, everything else as UTF-8.
+    /// Appends `text` as a JSON string (escaping as `JSONText` does).
     static func appendQuoted(_ text: String, to output: inout String) {
-        output += "\""
-        var plainStart = text.unicodeScalars.startIndex
-        var index = plainStart
-        let scalars = text.unicodeScalars
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String? = switch scalar {
-            case "\"": "\\\""
-            case "\\": "\\\\"
-            case "\n": "\\n"
-            case "\r": "\\r"
-            case "\t": "\\t"
-            case _ where scalar.value < 0x20: "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            default: nil
-            }
-            if let escape {
-                output.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
-                output += escape
-                plainStart = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
-        }
-        output.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
-        output += "\""
+        var text = text
+        var bytes: [UInt8] = []
+        text.withUTF8 { JSONText.appendQuoted(UnsafeRawBufferPointer($0), to: &bytes) }
+        output += String(decoding: bytes, as: UTF8.self)
     }
 }
