@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         .systemLibrary(
@@ -21,9 +22,14 @@ let package = Package(
             name: "CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "KeenReports",
-            dependencies: ["CLibPQ", "CLibCSV"],
+            dependencies: ["CLibPQ", "CLibCSV", "CLibCrypto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [
                 // The row loops append to buffers held by writer objects; the
                 // run-time exclusivity checks on them cost about 5% of an
@@ -36,6 +42,7 @@ let package = Package(
             dependencies: [
                 "KeenReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -44,7 +51,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KeenReports", "keen-reports"]
+            dependencies: ["KeenReports", "keen-reports", .product(name: "Logging", package: "swift-log")]
         ),
     ]
 )

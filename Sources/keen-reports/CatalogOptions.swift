@@ -52,3 +52,17 @@ struct WindowOptions: ParsableArguments {
         do { _ = try window() } catch let error as EngineError { throw ValidationError(error.message) }
     }
 }
+
+/// How far apart two amounts may be before a reconciliation check reports them.
+struct ToleranceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Let through checks that compare two amounts when they differ by at most this many credits.", valueName: "DECIMAL"))
+    var tolerance: String = "0"
+
+    var value: ExactDecimal { ExactDecimal(tolerance) ?? .zero }
+
+    func validate() throws {
+        guard let value = ExactDecimal(tolerance), !value.isNegative else {
+            throw ValidationError("--tolerance '\(tolerance.prefix(32))' is not a non-negative decimal like 0.01")
+        }
+    }
+}

@@ -7,19 +7,24 @@ struct KeenReportsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keen-reports",
         abstract: "Analytics and billing reports over keen's PostgreSQL database.",
-        discussion: "Exit status: 0 done; 1 reconciliation found discrepancies; 64 usage error; 65 bad input file; 69 database unreachable; 70 query or engine failure; 73 output not writable; 75 another nightly run holds the lock.",
+        discussion: """
+            Exit status: 0 done; 1 reconciliation found discrepancies; 64 usage error; 65 bad input file; \
+            69 database unreachable; 70 query or engine failure; 73 output not writable; 75 another nightly run \
+            holds the lock, or a standby is behind; 77 permission denied (row-level security, a missing privilege).
+            """,
         version: EngineVersion.current,
         subcommands: [ListCommand.self, DescribeCommand.self, RunCommand.self, ReconcileCommand.self, NightlyCommand.self]
     )
 
-    /// Parses and runs, turning every failure into one line on stderr and
-    /// the exit status REPORTS.md gives it.
+    /// Parses and runs. ArgumentParser keeps what it does best (help on
+    /// stdout with exit 0, --version, completions); every other failure
+    /// becomes one line on stderr with the exit status REPORTS.md gives it.
     static func main() {
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
         } catch {
-            exitForParseError(error)
+            exitForArgumentError(error)
         }
         Interrupts.shared.install()
         do {
@@ -30,14 +35,16 @@ struct KeenReportsCommand: ParsableCommand {
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {
-            fail("\(error)", status: ExitStatus.engineFailure.rawValue)
+            // A command group run without a subcommand asks for help from
+            // run(); anything else ArgumentParser knows is a usage error.
+            exitForArgumentError(error)
         }
     }
 
-    private static func exitForParseError(_ error: Error) -> Never {
-        let code = exitCode(for: error)
-        // Help and --version go to stdout as ArgumentParser prints them.
-        if code == .success { exit(withError: error) }
+    private static func exitForArgumentError(_ error: Error) -> Never {
+        // Help, --version and completion scripts: ArgumentParser prints them
+        // on stdout and exits 0.
+        if exitCode(for: error) == .success { exit(withError: error) }
         let message = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
         fail("\(message) (see 'keen-reports --help')", status: ExitStatus.usage.rawValue)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KeenReports
+import Logging
 
 struct NightlyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,6 +30,8 @@ struct NightlyCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("A Stripe payments export for the reconciliation.", valueName: "FILE"))
     var stripeExport: String?
+
+    @OptionGroup var tolerance: ToleranceOptions
 
     @Option(help: ArgumentHelp("Folder under which each day's folder is written.", valueName: "DIR"))
     var outputDir: String = "output"
@@ -81,9 +84,14 @@ struct NightlyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let log = NightlyLog(format: logFormat == .json ? .json : .text)
+        let log = Logger(label: "keen-reports.nightly") { _ in
+            switch logFormat {
+            case .text: TextLogHandler(interactive: isatty(STDERR_FILENO) == 1)
+            case .json: JSONLogHandler()
+            }
+        }
         let options = NightlyRunner.Options(
-            dates: try days(), zone: try zone(), jobs: jobs, stripeExport: stripeExport, outputDirectory: outputDir,
+            dates: try days(), zone: try zone(), jobs: jobs, stripeExport: stripeExport, tolerance: tolerance.value, outputDirectory: outputDir,
             metricsFile: metricsFile, statementTimeout: connection.statementTimeout, connection: connection.settings)
         let status = try NightlyRunner(catalog: try catalog.load(), log: log).run(options)
         if status != .clean { throw ExitCode(status.rawValue) }

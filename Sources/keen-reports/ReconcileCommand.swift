@@ -15,8 +15,7 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A payments export from Stripe's dashboard (CSV) to match the ledger's purchases against.", valueName: "FILE"))
     var stripeExport: String?
 
-    @Option(help: ArgumentHelp("Let through checks that compare two amounts when they differ by at most this many credits.", valueName: "DECIMAL"))
-    var tolerance: String = "0"
+    @OptionGroup var tolerance: ToleranceOptions
 
     @Option(help: ArgumentHelp("Folder for the files; created when missing.", valueName: "DIR"))
     var outputDir: String = "output"
@@ -24,14 +23,8 @@ struct ReconcileCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var catalog: CatalogOptions
 
-    func validate() throws {
-        guard let value = ExactDecimal(tolerance), !value.isNegative else {
-            throw ValidationError("--tolerance '\(tolerance.prefix(32))' is not a non-negative decimal like 0.01")
-        }
-    }
-
     func run() throws {
-        let options = try Reconciler.Options(window: try window.window(), tolerance: ExactDecimal(tolerance)!,
+        let options = try Reconciler.Options(window: try window.window(), tolerance: tolerance.value,
                                              stripeExport: stripeExport)
         let outcome = try Reconciler(catalog: try catalog.load()).run(
             options, connection: connection.settings, output: outputDir, statementTimeout: connection.statementTimeout)

@@ -79,6 +79,37 @@ import Testing
         Thread.sleep(forTimeInterval: 0.5)
     }
 
+    @Test func aNightlyKilledMidRunLeavesNothingAfterTheNextRun() throws {
+        let catalog = try TestEnvironment.catalogWith([("endless", "SELECT g::int8 AS n FROM generate_series(1, 500000000) AS g")])
+        let definition = catalog + "/reports/endless.json"
+        try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(of: "\"nightly\": false", with: "\"nightly\": true")
+            .write(toFile: definition, atomically: true, encoding: .utf8)
+        let directory = try TestEnvironment.temporaryDirectory()
+        let killed = try RunningCommand(["nightly", "--date", "2026-11-15", "--output-dir", directory],
+                                        environment: ["KEEN_REPORTS_CATALOG": catalog,
+                                                      "KEEN_DATABASE_URL": try TestEnvironment.databaseURL(adding: "application_name=keen_fault_sigkill")])
+        // Wait until the day's staging folder holds finished reports and the endless one's temporary file.
+        var staging: String?
+        for _ in 0..<200 {
+            staging = try TestEnvironment.entries(directory).first { $0.contains(".staging-") }
+            if let staging, try TestEnvironment.entries(directory + "/" + staging).contains(where: { $0.hasSuffix(".tmp") }),
+               try TestEnvironment.entries(directory + "/" + staging).count >= 3 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        killed.signal(SIGKILL)
+        _ = killed.wait()
+        _ = try TestEnvironment.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'keen_fault_sigkill'")
+        let left = try #require(staging)
+        #expect(try TestEnvironment.entries(directory + "/" + left).count >= 3, "the killed run left partial files")
+
+        let next = try runKeenReports(["nightly", "--date", "2026-11-16", "--output-dir", directory])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(next.stderr.contains("removed") && next.stderr.contains(left), "\(next.stderr)")
+        let everything = FileManager.default.enumerator(atPath: directory)?.allObjects.compactMap { $0 as? String } ?? []
+        #expect(!everything.contains { $0.contains(".staging-") || $0.hasSuffix(".tmp") }, "\(everything)")
+        #expect(everything.contains("2026-11-16/manifest.json"))
+    }
+
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
     func anInterruptCancelsTheQueryAndRemovesTemporaryFiles(signal: Int32, status: Int32) throws {
         let application = "keen_fault_signal_\(signal)"

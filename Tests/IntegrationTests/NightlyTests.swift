@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import KeenReports
 
@@ -11,7 +12,7 @@ import Testing
                         into directory: String? = nil, metricsFile: String? = nil,
                         afterSnapshot: (@Sendable () throws -> Void)? = nil) throws -> (KeenReports.ExitStatus, String) {
         let directory = try directory ?? TestEnvironment.temporaryDirectory()
-        var runner = NightlyRunner(catalog: try catalog ?? TestEnvironment.catalog(), log: NightlyLog(format: .text, interactive: false, write: { _ in }))
+        var runner = NightlyRunner(catalog: try catalog ?? TestEnvironment.catalog(), log: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         runner.afterSnapshot = afterSnapshot
         let options = NightlyRunner.Options(dates: dates, zone: .utc, jobs: jobs, outputDirectory: directory, metricsFile: metricsFile,
                                             connection: ConnectionSettings(conninfo: try url ?? TestEnvironment.databaseURL()))

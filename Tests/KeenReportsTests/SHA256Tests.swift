@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct SHA256Tests {
     private func digest(_ text: String, chunk: Int = .max) -> String {
-        var hasher = SHA256()
+        let hasher = SHA256()
         let bytes = Array(text.utf8)
         var start = 0
         repeat {

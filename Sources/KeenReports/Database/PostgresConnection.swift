@@ -113,6 +113,9 @@ public final class PostgresConnection {
         if sqlState == "57014" {
             return .engine("\(what) was cancelled (statement timeout or interrupt): \(text)")
         }
+        if sqlState == "42501" {
+            return .permission("\(what) refused: \(text); grant the role the privilege named")
+        }
         return .engine("\(what) failed: \(text)")
     }
 

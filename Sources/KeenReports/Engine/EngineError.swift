@@ -8,6 +8,7 @@ public enum ExitStatus: Int32, Sendable {
     case engineFailure = 70
     case outputFailure = 73
     case locked = 75
+    case permissionDenied = 77
 }
 
 /// A failure the engine reports to its user: one line that says what failed
@@ -29,4 +30,5 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
     public static func database(_ message: String) -> EngineError { EngineError(.databaseUnavailable, message) }
     public static func engine(_ message: String) -> EngineError { EngineError(.engineFailure, message) }
     public static func output(_ message: String) -> EngineError { EngineError(.outputFailure, message) }
+    public static func permission(_ message: String) -> EngineError { EngineError(.permissionDenied, message) }
 }

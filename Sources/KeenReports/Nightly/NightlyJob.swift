@@ -13,6 +13,14 @@ enum NightlyJob: Sendable {
         case .reconciliation: "reconciliation"
         }
     }
+
+    /// The catalogue's queries it runs.
+    var queryNames: [String] {
+        switch self {
+        case .report(let definition): definition.queries
+        case .reconciliation: Reconciler.queries
+        }
+    }
 }
 
 /// What a job did, for the manifest, the log and the metrics.

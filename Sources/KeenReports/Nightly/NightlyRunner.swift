@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// `keen-reports nightly`: every report of the catalogue that the nightly
 /// run includes, plus the reconciliation, for whole days, each day from one
@@ -9,18 +10,21 @@ public struct NightlyRunner {
         public let zone: ReportTimeZone
         public let jobs: Int
         public let stripeExport: String?
+        /// The reconciliation's `--tolerance`.
+        public let tolerance: ExactDecimal
         public let outputDirectory: String
         public let metricsFile: String?
         public let statementTimeout: String
         public let connection: ConnectionSettings
 
         public init(dates: [CivilDate], zone: ReportTimeZone, jobs: Int = 2, stripeExport: String? = nil,
-                    outputDirectory: String, metricsFile: String? = nil,
+                    tolerance: ExactDecimal = .zero, outputDirectory: String, metricsFile: String? = nil,
                     statementTimeout: String = ReportRunner.defaultStatementTimeout, connection: ConnectionSettings) {
             self.dates = dates
             self.zone = zone
             self.jobs = max(1, jobs)
             self.stripeExport = stripeExport
+            self.tolerance = tolerance
             self.outputDirectory = outputDirectory
             self.metricsFile = metricsFile
             self.statementTimeout = statementTimeout
@@ -29,12 +33,12 @@ public struct NightlyRunner {
     }
 
     let catalog: ReportCatalog
-    let log: NightlyLog
+    let log: Logger
     /// Called once a day's snapshot is exported, before any report runs
     /// (tests use it to write to the database mid-run).
     public var afterSnapshot: (@Sendable () throws -> Void)?
 
-    public init(catalog: ReportCatalog, log: NightlyLog) {
+    public init(catalog: ReportCatalog, log: Logger) {
         self.catalog = catalog
         self.log = log
     }
@@ -45,6 +49,7 @@ public struct NightlyRunner {
         try ReportRunner.prepareDirectory(options.outputDirectory)
         let lock = try RunLock(directory: options.outputDirectory)
         defer { withExtendedLifetime(lock) {} }
+        for leftover in Leftovers.remove(in: options.outputDirectory) { log.leftoverRemoved(leftover.path, pid: leftover.pid) }
         let payments = try options.stripeExport.map { path throws(EngineError) in try StripeExport.read(path: path) }
 
         let started = Date()
@@ -88,12 +93,14 @@ public struct NightlyRunner {
         do {
             let connection = try PostgresConnection(options.connection)
             let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: options.statementTimeout)
+            let jobs = catalog.reports.filter(\.nightly).map(NightlyJob.report) + [.reconciliation]
+            try RowSecurityCheck(queries: jobs.flatMap(\.queryNames).map(catalog.query(named:)), tenant: false)
+                .verify(on: connection)
             let snapshot = try transaction.exportSnapshot()
             try afterSnapshot?()
 
-            let jobs = catalog.reports.filter(\.nightly).map(NightlyJob.report) + [.reconciliation]
             let queue = NightlyJobQueue(jobs)
-            let reconciliation = try Reconciler.Options(window: window, stripePayments: payments, stripeExportName: options.stripeExport)
+            let reconciliation = try Reconciler.Options(window: window, tolerance: options.tolerance, stripePayments: payments, stripeExportName: options.stripeExport)
             let context = JobContext(catalog: catalog, parameters: parameters, reconciliation: reconciliation, folder: staging,
                                      date: date, log: log)
 
@@ -154,7 +161,7 @@ private struct JobContext: @unchecked Sendable {
     let reconciliation: Reconciler.Options
     let folder: String
     let date: CivilDate
-    let log: NightlyLog
+    let log: Logger
 
     /// Takes jobs until none are left. Each job runs under a savepoint, so
     /// a failed query does not abort the jobs after it on this connection.
@@ -177,7 +184,7 @@ private struct JobContext: @unchecked Sendable {
                                           files: [], error: (error as? EngineError)?.message ?? "\(error)", discrepancyCounts: nil)
             }
             queue.record(result)
-            log.finished(date: date, result)
+            log.reportFinished(date: date, result)
         }
     }
 
@@ -188,7 +195,7 @@ private struct JobContext: @unchecked Sendable {
             let written = try ReportRunner(catalog: catalog).write(
                 definition, transaction: transaction, parameters: parameters, options: OutputOptions(directory: folder),
                 staging: staging, progress: { rows in
-                    log.progress(date: date, report: definition.name, rows: rows, elapsed: Date().timeIntervalSince(started))
+                    log.reportProgress(date: date, report: definition.name, rows: rows, elapsed: Date().timeIntervalSince(started))
                 })
             let files = written.flatMap { output in
                 output.paths.map { NightlyJobResult.File(name: URL(fileURLWithPath: $0).lastPathComponent, rows: output.rows) }

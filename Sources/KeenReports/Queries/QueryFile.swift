@@ -62,6 +62,12 @@ public struct QueryFile: Sendable {
         _ = try Self.rewrite(sql, parameters: parameters, fileName: fileName)
     }
 
+    /// The lowercase words of the SQL that could name a table (identifiers
+    /// and keywords alike; `RowSecurityCheck` keeps those that are tables).
+    var words: Set<String> {
+        Set(sql.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
+    }
+
     /// The SQL with every `:name` read from its transaction-local setting.
     public func boundSQL(_ reading: ParameterReading = .initPlan) -> String {
         // The constructor already rewrote it once, so this cannot fail.

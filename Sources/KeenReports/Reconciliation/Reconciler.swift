@@ -53,7 +53,8 @@ public struct Reconciler {
                     statementTimeout: String = ReportRunner.defaultStatementTimeout) throws -> Outcome {
         try ReportRunner.inSnapshot(settings: settings, parameters: try ReportParameters(window: options.window),
                                     statementTimeout: statementTimeout, directory: directory) { transaction, staging in
-            try reconcile(options, transaction: transaction, directory: directory, staging: staging)
+            try RowSecurityCheck(queries: Self.queries.map(catalog.query(named:)), tenant: false).verify(on: transaction.connection)
+            return try reconcile(options, transaction: transaction, directory: directory, staging: staging)
         }
     }
 

@@ -25,6 +25,8 @@ public struct ReportRunner {
                     jobs: Int = 1) throws -> [Written] {
         try Self.inSnapshot(settings: settings, parameters: parameters, statementTimeout: statementTimeout,
                             directory: options.directory) { transaction, staging in
+            try RowSecurityCheck(queries: reports.flatMap { $0.queries.map(catalog.query(named:)) },
+                                 tenant: parameters.userID != nil, offersTenant: true).verify(on: transaction.connection)
             var split: SplitContext?
             if jobs > 1 && reports.contains(where: { $0.split != nil }) {
                 split = SplitContext(jobs: jobs, snapshot: try transaction.exportSnapshot(), settings: settings,
