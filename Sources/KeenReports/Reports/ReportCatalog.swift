@@ -41,15 +41,22 @@ public struct ReportCatalog: Sendable {
     }
 
     /// The catalog folder: `explicit` (`--catalog`), else `KEEN_REPORTS_CATALOG`,
-    /// else the first folder holding `reports/` and `queries/` found walking up
-    /// from the executable, then from the working directory, then
+    /// else `<prefix>/share/keen-reports` beside `<prefix>/bin/keen-reports`,
+    /// else the first folder holding `reports/` and `queries/` found walking
+    /// up from the executable, then from the working directory, then
     /// `/usr/share/keen-reports`.
     public static func locate(explicit: String?) throws(EngineError) -> URL {
         if let explicit { return URL(fileURLWithPath: explicit) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["KEEN_REPORTS_CATALOG"], !fromEnvironment.isEmpty {
             return URL(fileURLWithPath: fromEnvironment)
         }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        // The running binary itself (argv[0] may be a bare name found on PATH).
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        // An installed layout: <prefix>/bin/keen-reports with <prefix>/share/keen-reports.
+        let besideBinary = executable.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/keen-reports")
+        if isCatalog(besideBinary) { return besideBinary }
+        // A checkout: the binary under .build/, or the working directory, inside the repository.
         let starts = [executable.deletingLastPathComponent(), URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         for start in starts {
             var folder = start.standardizedFileURL
