@@ -27,9 +27,14 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(
             name: "KeenReports",
-            dependencies: ["CLibPQ", "CLibCSV", "CLibCrypto", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibPQ", "CLibCSV", "CLibCrypto", "CLibXlsxWriter", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [
                 // The row loops append to buffers held by writer objects; the
                 // run-time exclusivity checks on them cost about 5% of an

@@ -66,3 +66,15 @@ struct ToleranceOptions: ParsableArguments {
         }
     }
 }
+
+/// Which files a command writes.
+struct FormatOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Comma-separated list of csv, json, xlsx, or all.", valueName: "LIST"))
+    var format: String = "csv,json"
+
+    var formats: Set<OutputOptions.Format> { (try? OutputOptions.Format.parseList(format)) ?? OutputOptions.Format.defaults }
+
+    func validate() throws {
+        do { _ = try OutputOptions.Format.parseList(format) } catch let error as EngineError { throw ValidationError(error.message) }
+    }
+}

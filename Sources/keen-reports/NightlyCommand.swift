@@ -42,6 +42,7 @@ struct NightlyCommand: ParsableCommand {
     @Option(help: "text or json (one JSON object per line).")
     var logFormat: LogFormat = .text
 
+    @OptionGroup var format: FormatOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var catalog: CatalogOptions
 
@@ -91,7 +92,7 @@ struct NightlyCommand: ParsableCommand {
             }
         }
         let options = NightlyRunner.Options(
-            dates: try days(), zone: try zone(), jobs: jobs, stripeExport: stripeExport, tolerance: tolerance.value, outputDirectory: outputDir,
+            dates: try days(), zone: try zone(), jobs: jobs, stripeExport: stripeExport, tolerance: tolerance.value, formats: format.formats, outputDirectory: outputDir,
             metricsFile: metricsFile, statementTimeout: connection.statementTimeout, connection: connection.settings)
         let status = try NightlyRunner(catalog: try catalog.load(), log: log).run(options)
         if status != .clean { throw ExitCode(status.rawValue) }

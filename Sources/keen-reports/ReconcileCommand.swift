@@ -20,12 +20,13 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for the files; created when missing.", valueName: "DIR"))
     var outputDir: String = "output"
 
+    @OptionGroup var format: FormatOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var catalog: CatalogOptions
 
     func run() throws {
         let options = try Reconciler.Options(window: try window.window(), tolerance: tolerance.value,
-                                             stripeExport: stripeExport)
+                                             stripeExport: stripeExport, formats: format.formats)
         let outcome = try Reconciler(catalog: try catalog.load()).run(
             options, connection: connection.settings, output: outputDir, statementTimeout: connection.statementTimeout)
         for path in outcome.paths { print(path) }

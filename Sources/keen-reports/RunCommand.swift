@@ -4,12 +4,8 @@ import KeenReports
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run reports over a window and write <output-dir>/<report>.csv and .json.",
+        abstract: "Run reports over a window and write <output-dir>/<report>.csv and .json (and .xlsx).",
         discussion: "Several reports in one run share one read-only snapshot; no file appears unless every report succeeded.")
-
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case csv, json, all
-    }
 
     @Argument(help: "Reports to run, as 'list' names them.")
     var reports: [String]
@@ -19,8 +15,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this user's rows (for trees, the root's user).", valueName: "UUID"))
     var userID: String?
 
-    @Option(help: "csv, json or all.")
-    var format: Format = .all
+    @OptionGroup var format: FormatOptions
 
     @Option(help: ArgumentHelp("Folder for the files; created when missing.", valueName: "DIR"))
     var outputDir: String = "output"
@@ -45,14 +40,9 @@ struct RunCommand: ParsableCommand {
         let catalog = try catalog.load()
         var seen = Set<String>()
         let definitions = try reports.filter { seen.insert($0).inserted }.map { try catalog.report(named: $0) }
-        let formats: Set<OutputOptions.Format> = switch format {
-        case .csv: [.csv]
-        case .json: [.json]
-        case .all: [.csv, .json]
-        }
         let written = try ReportRunner(catalog: catalog).run(
             definitions, parameters: try ReportParameters(window: window.window(), userID: userID), connection: connection.settings,
-            output: OutputOptions(directory: outputDir, formats: formats, formulaGuard: !noFormulaGuard),
+            output: OutputOptions(directory: outputDir, formats: format.formats, formulaGuard: !noFormulaGuard),
             statementTimeout: connection.statementTimeout, jobs: jobs)
         for output in written {
             for path in output.paths { print("\(path)\t\(output.rows) rows") }

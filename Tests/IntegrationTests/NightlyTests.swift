@@ -10,11 +10,13 @@ import Testing
 
     static func nightly(_ dates: [CivilDate], url: String? = nil, jobs: Int = 2, catalog: ReportCatalog? = nil,
                         into directory: String? = nil, metricsFile: String? = nil,
+                        formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
                         afterSnapshot: (@Sendable () throws -> Void)? = nil) throws -> (KeenReports.ExitStatus, String) {
         let directory = try directory ?? TestEnvironment.temporaryDirectory()
         var runner = NightlyRunner(catalog: try catalog ?? TestEnvironment.catalog(), log: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         runner.afterSnapshot = afterSnapshot
-        let options = NightlyRunner.Options(dates: dates, zone: .utc, jobs: jobs, outputDirectory: directory, metricsFile: metricsFile,
+        let options = NightlyRunner.Options(dates: dates, zone: .utc, jobs: jobs, formats: formats, outputDirectory: directory,
+                                            metricsFile: metricsFile,
                                             connection: ConnectionSettings(conninfo: try url ?? TestEnvironment.databaseURL()))
         return (try runner.run(options), directory)
     }
@@ -38,7 +40,7 @@ import Testing
 
     @Test func writesEveryReportAndAManifestThatDescribesThem() throws {
         let metrics = try TestEnvironment.temporaryDirectory() + "/keen.prom"
-        let (status, directory) = try Self.nightly([Self.day], metricsFile: metrics)
+        let (status, directory) = try Self.nightly([Self.day], metricsFile: metrics, formats: Set(OutputOptions.Format.allCases))
         #expect(status == .clean)
         let folder = directory + "/2026-11-15"
         let manifest = try Self.manifest(folder)
@@ -61,8 +63,13 @@ import Testing
             #expect(file["bytes"] as? Int == size, "\(name) bytes")
             if name.hasSuffix(".csv") {
                 #expect(file["rows"] as? Int == (try TestEnvironment.csv(path).count - 1), "\(name) rows")
+                // The workbook of every output is listed, with the same rows.
+                let workbook = files.first { $0["name"] as? String == name.replacingOccurrences(of: ".csv", with: ".xlsx") }
+                    ?? files.first { $0["name"] as? String == "reconciliation.xlsx" }
+                #expect(workbook?["rows"] as? Int == file["rows"] as? Int, "\(name) workbook rows")
             }
         }
+        #expect(onDisk.filter { $0.hasSuffix(".xlsx") }.count == onDisk.filter { $0.hasSuffix(".csv") }.count)
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(text.contains("keen_reports_nightly_exit_status 0"))
         #expect(text.contains("keen_reports_report_success{report=\"session_usage\"} 1"))

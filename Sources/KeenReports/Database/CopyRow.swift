@@ -86,6 +86,21 @@ public struct CopyRow {
         return elements
     }
 
+    /// The field as a report value of the column's type.
+    public func value(_ column: Int, as type: ReportColumn.ValueType) throws(EngineError) -> ReportValue {
+        if isNull(column) { return .null }
+        switch type {
+        case .text: return .text(text(column))
+        case .integer: return .integer(try integer(column))
+        case .decimal: return .decimal(try decimal(column))
+        case .uuid: return .uuid(try uuid(column))
+        case .boolean: return .boolean(try boolean(column)!)
+        case .timestamp: return .timestamp(try timestamp(column))
+        case .date: return .date(try date(column)!)
+        case .textArray: return .textArray(try textArray(column)!)
+        }
+    }
+
     private func mismatch(_ column: Int, _ expected: String) -> EngineError {
         .engine("column \(column + 1) of a query result is not \(expected) (\(lengths[column]) bytes); cast it in the query")
     }

@@ -12,19 +12,22 @@ public struct NightlyRunner {
         public let stripeExport: String?
         /// The reconciliation's `--tolerance`.
         public let tolerance: ExactDecimal
+        public let formats: Set<OutputOptions.Format>
         public let outputDirectory: String
         public let metricsFile: String?
         public let statementTimeout: String
         public let connection: ConnectionSettings
 
         public init(dates: [CivilDate], zone: ReportTimeZone, jobs: Int = 2, stripeExport: String? = nil,
-                    tolerance: ExactDecimal = .zero, outputDirectory: String, metricsFile: String? = nil,
+                    tolerance: ExactDecimal = .zero, formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
+                    outputDirectory: String, metricsFile: String? = nil,
                     statementTimeout: String = ReportRunner.defaultStatementTimeout, connection: ConnectionSettings) {
             self.dates = dates
             self.zone = zone
             self.jobs = max(1, jobs)
             self.stripeExport = stripeExport
             self.tolerance = tolerance
+            self.formats = formats
             self.outputDirectory = outputDirectory
             self.metricsFile = metricsFile
             self.statementTimeout = statementTimeout
@@ -100,8 +103,10 @@ public struct NightlyRunner {
             try afterSnapshot?()
 
             let queue = NightlyJobQueue(jobs)
-            let reconciliation = try Reconciler.Options(window: window, tolerance: options.tolerance, stripePayments: payments, stripeExportName: options.stripeExport)
-            let context = JobContext(catalog: catalog, parameters: parameters, reconciliation: reconciliation, folder: staging,
+            let reconciliation = try Reconciler.Options(window: window, tolerance: options.tolerance, stripePayments: payments,
+                                                       stripeExportName: options.stripeExport, formats: options.formats)
+            let context = JobContext(catalog: catalog, parameters: parameters, reconciliation: reconciliation,
+                                     output: OutputOptions(directory: staging, formats: options.formats), folder: staging,
                                      date: date, log: log)
 
             // Workers import the exported snapshot; this thread's transaction
@@ -159,6 +164,7 @@ private struct JobContext: @unchecked Sendable {
     let catalog: ReportCatalog
     let parameters: ReportParameters
     let reconciliation: Reconciler.Options
+    let output: OutputOptions
     let folder: String
     let date: CivilDate
     let log: Logger
@@ -193,7 +199,7 @@ private struct JobContext: @unchecked Sendable {
         switch job {
         case .report(let definition):
             let written = try ReportRunner(catalog: catalog).write(
-                definition, transaction: transaction, parameters: parameters, options: OutputOptions(directory: folder),
+                definition, transaction: transaction, parameters: parameters, options: output,
                 staging: staging, progress: { rows in
                     log.reportProgress(date: date, report: definition.name, rows: rows, elapsed: Date().timeIntervalSince(started))
                 })
@@ -206,7 +212,8 @@ private struct JobContext: @unchecked Sendable {
                                                                      directory: folder, staging: staging)
             let files = outcome.paths.map { path in
                 let name = URL(fileURLWithPath: path).lastPathComponent
-                return NightlyJobResult.File(name: name, rows: name.hasPrefix("reconciliation_discrepancies") ? Int64(outcome.discrepancies) : nil)
+                let table = name.hasPrefix("reconciliation_discrepancies") || name == "reconciliation.xlsx"
+                return NightlyJobResult.File(name: name, rows: table ? Int64(outcome.discrepancies) : nil)
             }
             return (files, outcome.counts)
         }

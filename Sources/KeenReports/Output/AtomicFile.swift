@@ -68,8 +68,23 @@ public final class AtomicFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// For a library that writes the file itself by name (libxlsxwriter):
+    /// closes this handle on the empty temporary file, already mode 0640, and
+    /// returns its path. The library's file replaces it there; `commit`
+    /// still renames it into place and `discard` removes it.
+    func handOver() -> String {
+        close(descriptor)
+        descriptor = -1
+        return temporaryPath
+    }
+
     /// Flushes, syncs and renames the file into place.
     public func commit() throws(EngineError) {
+        if descriptor < 0 {
+            // Written by another writer (`handOver`): sync what it wrote.
+            descriptor = open(temporaryPath, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw writeError() }
+        }
         try flush()
         guard fsync(descriptor) == 0 else { throw writeError() }
         close(descriptor)

@@ -1,7 +1,23 @@
 /// Where and how a run writes its files.
 public struct OutputOptions: Sendable {
     public enum Format: String, Sendable, CaseIterable {
-        case csv, json
+        case csv, json, xlsx
+
+        /// `csv,json`, `xlsx` or `all` (every format), as `--format` takes it.
+        public static func parseList(_ text: String) throws(EngineError) -> Set<Format> {
+            var formats: Set<Format> = []
+            for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+                let name = name.trimmingWhitespaceString().lowercased()
+                if name == "all" { formats.formUnion(allCases); continue }
+                guard let format = Format(rawValue: name) else {
+                    throw .usage("--format '\(text.prefix(40))': unknown format '\(name.prefix(20))' (csv, json, xlsx or all)")
+                }
+                formats.insert(format)
+            }
+            return formats
+        }
+
+        public static let defaults: Set<Format> = [.csv, .json]
     }
 
     public var directory: String
@@ -9,7 +25,7 @@ public struct OutputOptions: Sendable {
     /// Prefix text cells that start like a spreadsheet formula with `'`.
     public var formulaGuard: Bool
 
-    public init(directory: String, formats: Set<Format> = [.csv, .json], formulaGuard: Bool = true) {
+    public init(directory: String, formats: Set<Format> = Format.defaults, formulaGuard: Bool = true) {
         self.directory = directory
         self.formats = formats
         self.formulaGuard = formulaGuard

@@ -19,4 +19,9 @@ public struct ReportColumn: Sendable, Codable, Equatable {
         self.scale = scale
         self.meaning = meaning
     }
+
+    /// `decimal(6)`, `timestamp`, ...: how `describe` and the workbooks name the type.
+    public var typeDescription: String {
+        type == .decimal ? "decimal(\(scale ?? 0))" : type.rawValue
+    }
 }

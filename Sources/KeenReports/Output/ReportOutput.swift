@@ -1,5 +1,5 @@
 /// One output of a report (`cost_per_tool`, or `agent_trees` beside
-/// `recursion_depth`): its columns and the CSV and/or JSON file it goes to.
+/// `recursion_depth`): its columns and the CSV, JSON and/or XLSX file it goes to.
 /// Rows are written as they come; the files stay under temporary names until
 /// the whole run succeeds (`StagedFiles.commitAll`).
 public final class ReportOutput {
@@ -7,6 +7,7 @@ public final class ReportOutput {
     public let columns: [ReportColumn]
     private let csv: CSVReportWriter?
     private let json: JSONReportWriter?
+    private let xlsx: XLSXOutput?
     public private(set) var rowCount: Int64 = 0
     /// Extra members of the JSON object, after the rows.
     public var jsonExtras: [(String, JSONValue)] = []
@@ -31,12 +32,19 @@ public final class ReportOutput {
         } else {
             json = nil
         }
+        if options.formats.contains(.xlsx) {
+            xlsx = try XLSXOutput(file: staging.create(options.path(of: name, .xlsx)), name: name, columns: columns,
+                                  parameters: parameters, generatedAt: generatedAt, zone: zone)
+        } else {
+            xlsx = nil
+        }
     }
 
     public func write(_ row: [ReportValue]) throws(EngineError) {
         precondition(row.count == columns.count, "\(name): a row of \(row.count) values for \(columns.count) columns")
         try csv?.write(row)
         try json?.write(row)
+        try xlsx?.writer.write(row)
         rowCount += 1
         if rowCount % Self.progressInterval == 0 { onProgress?(rowCount) }
     }
@@ -49,6 +57,7 @@ public final class ReportOutput {
         }
         try csv?.write(record: record)
         try json?.write(record: record)
+        try xlsx?.writer.write(record: record)
         rowCount += 1
         if rowCount % Self.progressInterval == 0 { onProgress?(rowCount) }
     }
@@ -56,9 +65,10 @@ public final class ReportOutput {
     /// Writes the JSON trailer; the files are complete but not yet in place.
     func finish() throws(EngineError) {
         try json?.finish(extras: jsonExtras)
+        try xlsx?.finish(rows: rowCount)
     }
 
-    var files: [AtomicFile] { [csv?.file, json?.file].compactMap { $0 } }
+    var files: [AtomicFile] { [csv?.file, json?.file, xlsx?.file].compactMap { $0 } }
 }
 
 /// The files of a run, kept under temporary names until all of them are

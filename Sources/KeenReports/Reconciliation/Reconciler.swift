@@ -12,17 +12,22 @@ public struct Reconciler {
         /// A Stripe dashboard payments export, already parsed.
         public let stripePayments: [StripePayment]?
         public let stripeExportName: String?
+        /// Which files: the discrepancies as CSV and JSON, `reconciliation.xlsx`
+        /// for xlsx. The summary JSON is always written.
+        public let formats: Set<OutputOptions.Format>
 
-        public init(window: ReportWindow, tolerance: ExactDecimal = .zero, stripeExport path: String? = nil) throws(EngineError) {
+        public init(window: ReportWindow, tolerance: ExactDecimal = .zero, stripeExport path: String? = nil,
+                    formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults) throws(EngineError) {
             try self.init(window: window, tolerance: tolerance,
                           stripePayments: try path.map { path throws(EngineError) in try StripeExport.read(path: path) },
-                          stripeExportName: path)
+                          stripeExportName: path, formats: formats)
         }
 
         /// With an export already read (the nightly run reads it once for all days).
         public init(window: ReportWindow, tolerance: ExactDecimal = .zero, stripePayments: [StripePayment]?,
-                    stripeExportName: String?) throws(EngineError) {
+                    stripeExportName: String?, formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults) throws(EngineError) {
             guard !tolerance.isNegative else { throw .usage("--tolerance must not be negative") }
+            self.formats = formats
             self.window = window
             self.tolerance = tolerance
             self.stripeExportName = stripeExportName
@@ -93,7 +98,8 @@ public struct Reconciler {
         let parametersJSON = Self.parametersJSON(options)
         let generatedAt = ReportRunner.now(in: window.zone)
         let output = try ReportOutput(name: "reconciliation_discrepancies", columns: Discrepancy.columns,
-                                      options: OutputOptions(directory: directory), parameters: parametersJSON,
+                                      options: OutputOptions(directory: directory, formats: options.formats.subtracting([.xlsx])),
+                                      parameters: parametersJSON,
                                       generatedAt: generatedAt, zone: window.zone, staging: staging)
         for discrepancy in discrepancies { try output.write(discrepancy.row) }
         try output.finish()
@@ -102,10 +108,15 @@ public struct Reconciler {
                                             totals: totals, balanced: balanced, discrepancies: discrepancies)
         let summaryFile = try staging.create(directory + "/reconciliation_summary.json")
         try summaryFile.write(summary.json.serialized(indent: 0) + "\n")
+        var paths = output.files.map(\.path) + [summaryFile.path]
+        if options.formats.contains(.xlsx) {
+            let workbook = try staging.create(directory + "/reconciliation.xlsx")
+            try ReconciliationWorkbook.write(workbook, summary: summary.json, discrepancies: discrepancies, zone: window.zone)
+            paths.append(workbook.path)
+        }
         var counts = Dictionary(uniqueKeysWithValues: DiscrepancyType.allCases.map { ($0.rawValue, Int64(0)) })
         for discrepancy in discrepancies { counts[discrepancy.type.rawValue, default: 0] += 1 }
-        return Outcome(discrepancies: discrepancies.count, balanced: balanced,
-                       paths: output.files.map(\.path) + [summaryFile.path], counts: counts)
+        return Outcome(discrepancies: discrepancies.count, balanced: balanced, paths: paths, counts: counts)
     }
 
     /// SESSION_COST_MISMATCH or UNBILLED_SESSION for one session that ended

@@ -26,8 +26,7 @@ public struct ReportDescription {
         for output in report.outputs {
             text += "\nOutput \(output.name) (\(output.name).csv, \(output.name).json):\n"
             for column in output.columns {
-                let type = column.type == .decimal ? "decimal(\(column.scale ?? 0))" : column.type.rawValue
-                text += "  \(column.name)  \(type)\(column.meaning.isEmpty ? "" : "  \(column.meaning)")\n"
+                text += "  \(column.name)  \(column.typeDescription)\(column.meaning.isEmpty ? "" : "  \(column.meaning)")\n"
             }
         }
         for query in queries {

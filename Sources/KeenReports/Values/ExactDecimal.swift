@@ -134,6 +134,17 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         return negative ? "-" + digits : digits
     }
 
+    /// Digits from the first non-zero digit to the last non-zero one, as the
+    /// value is held (0 for zero): how many a binary double must keep.
+    public var significantDigits: Int {
+        var magnitude = units.magnitude
+        guard magnitude != 0 else { return 0 }
+        while magnitude % 10 == 0 { magnitude /= 10 }
+        var digits = 0
+        while magnitude != 0 { magnitude /= 10; digits += 1 }
+        return digits
+    }
+
     /// The value rounded to `places` and written with exactly that many.
     public func formatted(places: Int) -> String {
         rounded(toScale: places).description

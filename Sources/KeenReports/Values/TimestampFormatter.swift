@@ -27,6 +27,11 @@ public struct TimestampFormatter {
         return cachedOffset
     }
 
+    /// Microseconds since 1970-01-01 00:00 of the wall clock in the zone.
+    public mutating func localMicroseconds(of timestamp: Timestamp) -> Int64 {
+        timestamp.unixMicroseconds + Int64(offsetSeconds(at: timestamp)) * Timestamp.microsecondsPerSecond
+    }
+
     public mutating func localDate(of timestamp: Timestamp) -> CivilDate {
         let local = timestamp.unixSeconds + Int64(offsetSeconds(at: timestamp))
         return CivilDate(daysSinceUnixEpoch: local.floorDivided(by: 86_400))
