@@ -78,3 +78,51 @@ struct FormatOptions: ParsableArguments {
         do { _ = try OutputOptions.Format.parseList(format) } catch let error as EngineError { throw ValidationError(error.message) }
     }
 }
+
+/// The days a nightly or rollup covers: `--date`, a backfill, or yesterday.
+struct DayOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The day (default: yesterday in --tz).", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    @Option(help: ArgumentHelp("First day of a backfill (inclusive); needs --to-date.", valueName: "YYYY-MM-DD"))
+    var fromDate: String?
+
+    @Option(help: ArgumentHelp("Last day of a backfill (inclusive).", valueName: "YYYY-MM-DD"))
+    var toDate: String?
+
+    @Option(help: ArgumentHelp("IANA time zone where days begin.", valueName: "ZONE"))
+    var tz: String = "UTC"
+
+    func validate() throws {
+        do { _ = try days() } catch let error as EngineError { throw ValidationError(error.message) }
+    }
+
+    func zone() throws -> ReportTimeZone {
+        try ReportTimeZone.parse(tz)
+    }
+
+    /// The days, oldest first.
+    func days() throws -> [CivilDate] {
+        func parse(_ text: String, _ option: String) throws -> CivilDate {
+            guard let date = CivilDate(text) else { throw EngineError.usage("\(option) '\(text.prefix(32))' is not a date (YYYY-MM-DD)") }
+            return date
+        }
+        switch (date, fromDate, toDate) {
+        case (nil, nil, nil):
+            var formatter = TimestampFormatter(zone: try zone())
+            let now = Timestamp(unixMicroseconds: Int64(Date().timeIntervalSince1970) * 1_000_000)
+            return [formatter.localDate(of: now).adding(days: -1)]
+        case (let date?, nil, nil):
+            return [try parse(date, "--date")]
+        case (nil, let first?, let last?):
+            let from = try parse(first, "--from-date")
+            let to = try parse(last, "--to-date")
+            guard from <= to else { throw EngineError.usage("--to-date must not be before --from-date") }
+            let count = Int(to.daysSinceUnixEpoch - from.daysSinceUnixEpoch) + 1
+            guard count <= 3660 else { throw EngineError.usage("a backfill covers at most 3660 days") }
+            return (0..<count).map { from.adding(days: $0) }
+        default:
+            throw EngineError.usage("give --date, or --from-date with --to-date, or neither (yesterday)")
+        }
+    }
+}

@@ -13,7 +13,8 @@ struct KeenReportsCommand: ParsableCommand {
             holds the lock, or a standby is behind; 77 permission denied (row-level security, a missing privilege).
             """,
         version: EngineVersion.current,
-        subcommands: [ListCommand.self, DescribeCommand.self, RunCommand.self, ReconcileCommand.self, NightlyCommand.self]
+        subcommands: [ListCommand.self, DescribeCommand.self, RunCommand.self, ReconcileCommand.self, NightlyCommand.self,
+                      RollupCommand.self]
     )
 
     /// Parses and runs. ArgumentParser keeps what it does best (help on
@@ -50,8 +51,14 @@ struct KeenReportsCommand: ParsableCommand {
     }
 
     static func fail(_ message: String, status: Int32) -> Never {
+        Interrupts.shared.waitIfInterrupted()
+        warn(message)
+        Foundation.exit(status)
+    }
+
+    /// One line on stderr, prefixed like every error of the engine.
+    static func warn(_ message: String) {
         let line = message.replacingOccurrences(of: "\n", with: " ")
         FileHandle.standardError.write(Data("keen-reports: \(line)\n".utf8))
-        Foundation.exit(status)
     }
 }

@@ -20,14 +20,12 @@ import Testing
                                "GRANT SELECT ON ALL TABLES IN SCHEMA public TO keen_reports_partial",
                                "REVOKE SELECT ON tool_executions FROM keen_reports_partial"]
 
-    /// Creates the role once and runs its grants in the test databases;
-    /// returns `url` with the role as its user.
+    /// Creates the role and runs its grants in both test databases; returns
+    /// `url` with the role as its user.
     static func role(_ statements: [String], for url: String) throws -> String {
         let name = statements[0].split(separator: " ")[2]
-        for database in [try TestEnvironment.databaseURL(), try ReconciliationTests.environment("KEEN_TEST_PLANTED_URL")] {
-            let admin = try PostgresConnection(ConnectionSettings(conninfo: database))
-            let exists = try admin.execute("SELECT count(*) FROM pg_roles WHERE rolname = $1", [String(name)]).value(0, 0) == "1"
-            for statement in statements.dropFirst(exists ? 1 : 0) { try admin.execute(statement) }
+        for database in [try TestEnvironment.databaseURL(), try Self.planted] {
+            _ = try DatabaseRoles.create(statements, in: database)
         }
         return url.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://\(name)@")
     }

@@ -12,6 +12,7 @@ public final class Interrupts: @unchecked Sendable {
     /// call from any thread while the connection's own thread is blocked.
     private var cancels: [ObjectIdentifier: OpaquePointer] = [:]
     private var sources: [DispatchSourceSignal] = []
+    private var handling = false
 
     /// Takes over SIGINT and SIGTERM for the rest of the process.
     public func install() {
@@ -35,8 +36,19 @@ public final class Interrupts: @unchecked Sendable {
         lock.withLock { cancels.removeValue(forKey: connection) }
     }
 
+    /// Called where a failure would end the process: while a signal is
+    /// being handled, the failure is the cancel it caused, and the handler
+    /// exits with the signal's status, so this thread waits for it.
+    public func waitIfInterrupted() {
+        guard lock.withLock({ handling }) else { return }
+        while true { pause() }
+    }
+
     private func interrupted(by signalNumber: Int32) {
-        let pending = lock.withLock { Array(cancels.values) }
+        let pending = lock.withLock {
+            handling = true
+            return Array(cancels.values)
+        }
         var errorBuffer = [CChar](repeating: 0, count: 256)
         for cancel in pending { _ = PQcancel(cancel, &errorBuffer, Int32(errorBuffer.count)) }
         TemporaryFiles.shared.removeAll()

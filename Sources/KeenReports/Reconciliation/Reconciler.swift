@@ -15,19 +15,27 @@ public struct Reconciler {
         /// Which files: the discrepancies as CSV and JSON, `reconciliation.xlsx`
         /// for xlsx. The summary JSON is always written.
         public let formats: Set<OutputOptions.Format>
+        /// `--mark`: change the ledger's reconciliation statuses after the checks.
+        public let marking: LedgerMarking?
 
         public init(window: ReportWindow, tolerance: ExactDecimal = .zero, stripeExport path: String? = nil,
-                    formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults) throws(EngineError) {
+                    formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
+                    marking: LedgerMarking? = nil) throws(EngineError) {
             try self.init(window: window, tolerance: tolerance,
                           stripePayments: try path.map { path throws(EngineError) in try StripeExport.read(path: path) },
-                          stripeExportName: path, formats: formats)
+                          stripeExportName: path, formats: formats, marking: marking)
         }
 
         /// With an export already read (the nightly run reads it once for all days).
         public init(window: ReportWindow, tolerance: ExactDecimal = .zero, stripePayments: [StripePayment]?,
-                    stripeExportName: String?, formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults) throws(EngineError) {
+                    stripeExportName: String?, formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
+                    marking: LedgerMarking? = nil) throws(EngineError) {
             guard !tolerance.isNegative else { throw .usage("--tolerance must not be negative") }
+            guard marking == nil || stripePayments != nil else {
+                throw .usage("--mark needs --stripe-export: nothing can be called reconciled without the processor's side")
+            }
             self.formats = formats
+            self.marking = marking
             self.window = window
             self.tolerance = tolerance
             self.stripeExportName = stripeExportName
@@ -41,12 +49,14 @@ public struct Reconciler {
         public let paths: [String]
         /// Per discrepancy type (every type, zeros included).
         public let counts: [String: Int64]
+        /// With --mark: reconciled, disputed and skipped.
+        public var marked: [String: Int]?
         public var clean: Bool { discrepancies == 0 && balanced }
         public var exitStatus: ExitStatus { clean ? .clean : .discrepancies }
     }
 
     public static let queries = ["reconciliation_ledger", "reconciliation_sessions", "reconciliation_duplicate_intents",
-                                 "reconciliation_purchases", "reconciliation_customers"]
+                                 "reconciliation_purchases", "reconciliation_customers", "reconciliation_pending_ageing"]
 
     let catalog: ReportCatalog
 
@@ -59,6 +69,9 @@ public struct Reconciler {
         try ReportRunner.inSnapshot(settings: settings, parameters: try ReportParameters(window: options.window),
                                     statementTimeout: statementTimeout, directory: directory) { transaction, staging in
             try RowSecurityCheck(queries: Self.queries.map(catalog.query(named:)), tenant: false).verify(on: transaction.connection)
+            if let marking = options.marking {
+                try WriteTarget.marking.verify(on: transaction.connection, checkPrivileges: !marking.dryRun)
+            }
             return try reconcile(options, transaction: transaction, directory: directory, staging: staging)
         }
     }
@@ -81,6 +94,7 @@ public struct Reconciler {
                                              transactionID: try row.uuid(0), paymentIntentID: row.text(3), actual: .amount(amount),
                                              detail: "more than one purchase carries this payment intent"))
         }
+        var matched: [String] = []
         if let payments = options.stripePayments {
             var matcher = StripeMatcher(payments: payments, window: window, tolerance: options.tolerance)
             try transaction.stream(catalog.query(named: "reconciliation_purchases")) { try matcher.consume($0) }
@@ -90,8 +104,11 @@ public struct Reconciler {
             }
             matcher.finish(userOf: userOf)
             discrepancies += matcher.discrepancies
+            matched = matcher.matchedTransactions
         }
         discrepancies.sort(by: Discrepancy.precedes)
+        var pendingAgeing: [PendingAgeing.Bucket] = []
+        try transaction.stream(catalog.query(named: "reconciliation_pending_ageing")) { pendingAgeing.append(try PendingAgeing.Bucket($0)) }
 
         let totals = ledger.totals
         let balanced = totals.closingBalanceTotal - totals.openingBalanceTotal == totals.netChange
@@ -103,12 +120,27 @@ public struct Reconciler {
                                       generatedAt: generatedAt, zone: window.zone, staging: staging)
         for discrepancy in discrepancies { try output.write(discrepancy.row) }
         try output.finish()
+        var paths = output.files.map(\.path)
+
+        var marked: LedgerMarking.Outcome?
+        if let marking = options.marking {
+            let outcome = try marking.apply(LedgerMarking.targets(discrepancies: discrepancies, matched: matched),
+                                            window: window, snapshot: transaction)
+            let marks = try ReportOutput(name: "reconciliation_marks", columns: LedgerMarking.columns,
+                                         options: OutputOptions(directory: directory, formats: options.formats.subtracting([.xlsx])),
+                                         parameters: parametersJSON, generatedAt: generatedAt, zone: window.zone, staging: staging)
+            for mark in outcome.marks { try marks.write(mark.row) }
+            try marks.finish()
+            paths += marks.files.map(\.path)
+            marked = outcome
+        }
 
         let summary = ReconciliationSummary(options: options, parameters: parametersJSON, generatedAt: generatedAt,
-                                            totals: totals, balanced: balanced, discrepancies: discrepancies)
+                                            totals: totals, balanced: balanced, discrepancies: discrepancies,
+                                            pendingAgeing: pendingAgeing, marked: marked)
         let summaryFile = try staging.create(directory + "/reconciliation_summary.json")
         try summaryFile.write(summary.json.serialized(indent: 0) + "\n")
-        var paths = output.files.map(\.path) + [summaryFile.path]
+        paths.append(summaryFile.path)
         if options.formats.contains(.xlsx) {
             let workbook = try staging.create(directory + "/reconciliation.xlsx")
             try ReconciliationWorkbook.write(workbook, summary: summary.json, discrepancies: discrepancies, zone: window.zone)
@@ -116,7 +148,8 @@ public struct Reconciler {
         }
         var counts = Dictionary(uniqueKeysWithValues: DiscrepancyType.allCases.map { ($0.rawValue, Int64(0)) })
         for discrepancy in discrepancies { counts[discrepancy.type.rawValue, default: 0] += 1 }
-        return Outcome(discrepancies: discrepancies.count, balanced: balanced, paths: paths, counts: counts)
+        return Outcome(discrepancies: discrepancies.count, balanced: balanced, paths: paths, counts: counts,
+                       marked: marked.map { ["reconciled": $0.reconciled, "disputed": $0.disputed, "skipped": $0.skipped] })
     }
 
     /// SESSION_COST_MISMATCH or UNBILLED_SESSION for one session that ended

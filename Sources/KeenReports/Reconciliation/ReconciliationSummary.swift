@@ -9,7 +9,7 @@ struct ReconciliationSummary {
     static let knownStatuses = ["pending", "reconciled", "disputed", LedgerTotals.unsetStatus]
 
     init(options: Reconciler.Options, parameters: JSONValue, generatedAt: String, totals: LedgerTotals, balanced: Bool,
-         discrepancies: [Discrepancy]) {
+         discrepancies: [Discrepancy], pendingAgeing: [PendingAgeing.Bucket], marked: LedgerMarking.Outcome?) {
         func amount(_ value: ExactDecimal) -> JSONValue { .string(value.formatted(places: 4)) }
         func table(_ entries: [String: LedgerTotals.CountAndSum], known: [String]) -> JSONValue {
             let keys = known + entries.keys.filter { !known.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -44,6 +44,16 @@ struct ReconciliationSummary {
                 ("payments", .integer(Int64(payments.count))),
                 ("paid_payments", .integer(Int64(payments.filter(\.isPaid).count))),
             ])))
+        }
+        members.append(("pending_ageing", .object(pendingAgeing.map { bucket in
+            (bucket.name, .object([("count", .integer(bucket.count)), ("sum", amount(bucket.sum))]))
+        })))
+        if let marking = options.marking, let marked {
+            members.append(("run_id", .string(marking.runID)))
+            members.append(("marked", .object([("reconciled", .integer(Int64(marked.reconciled))),
+                                               ("disputed", .integer(Int64(marked.disputed))),
+                                               ("skipped", .integer(Int64(marked.skipped))),
+                                               ("dry_run", .bool(marking.dryRun))])))
         }
         members.append(("status", .string(clean ? "clean" : "discrepancies")))
         json = .object(members)

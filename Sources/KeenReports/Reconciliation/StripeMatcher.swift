@@ -5,6 +5,9 @@ struct StripeMatcher {
     let window: ReportWindow
     let tolerance: ExactDecimal
     private(set) var discrepancies: [Discrepancy] = []
+    /// Purchases in the window that Stripe collected exactly: a paid USD
+    /// payment of the same amount from the owner's customer (for `--mark`).
+    private(set) var matchedTransactions: [String] = []
     /// Paid USD payments by payment intent id; the first row wins.
     private var paid: [String: StripePayment] = [:]
     private var carried: Set<String> = []
@@ -46,6 +49,9 @@ struct StripeMatcher {
             discrepancies.append(Discrepancy(.amountMismatch, accountID: accountID, userID: userID, transactionID: transactionID,
                                              paymentIntentID: intent, expected: .amount(amount), actual: .amount(payment.amount),
                                              detail: "Stripe collected \(payment.amount.formatted(places: 2)) (export line \(payment.line)) for a purchase of \(amount.formatted(places: 4))"))
+        }
+        if purchaseInWindow, amount == payment.amount, payment.customerID == customer, let transactionID {
+            matchedTransactions.append(transactionID)
         }
         if payment.customerID != customer {
             discrepancies.append(Discrepancy(.customerMismatch, accountID: accountID, userID: userID, transactionID: transactionID,

@@ -15,10 +15,10 @@ public final class ReportTransaction {
     /// With `snapshot`, it sees the snapshot another transaction exported
     /// (`exportSnapshot`) instead of taking its own.
     public convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String,
-                            snapshot: String? = nil) throws(EngineError) {
+                            snapshot: String? = nil, readOnly: Bool = true) throws(EngineError) {
         try self.init(connection: connection,
                       settings: parameters.transactionSettings + [("statement_timeout", statementTimeout)] + Self.plannerSettings,
-                      snapshot: snapshot)
+                      snapshot: snapshot, readOnly: readOnly)
     }
 
     /// JIT compilation off: once the planner sees the window's values its
@@ -28,10 +28,12 @@ public final class ReportTransaction {
     static let plannerSettings = [("jit", "off")]
 
     /// Begins the transaction and sets each (name, value) for its duration.
-    public init(connection: PostgresConnection, settings: [(String, String)], snapshot: String? = nil) throws(EngineError) {
+    /// Only `rollup` asks for `readOnly: false`, to write the day it read.
+    public init(connection: PostgresConnection, settings: [(String, String)], snapshot: String? = nil,
+                readOnly: Bool = true) throws(EngineError) {
         self.connection = connection
         reading = ParameterReading.prepare(connection)
-        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try connection.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL REPEATABLE READ")
         if let snapshot {
             // SET TRANSACTION takes no bind parameters; a snapshot id is hex
             // digits and dashes, made by the server, and is checked as such.
@@ -75,5 +77,9 @@ public final class ReportTransaction {
 
     public func commit() throws(EngineError) {
         try connection.execute("COMMIT")
+    }
+
+    public func rollback() throws(EngineError) {
+        try connection.execute("ROLLBACK")
     }
 }

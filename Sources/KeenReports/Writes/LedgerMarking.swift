@@ -1,0 +1,141 @@
+import Foundation
+
+/// `reconcile --mark` (WRITES.md): after the reconciliation, transactions in
+/// the window named by a discrepancy become `disputed`, and purchases Stripe
+/// collected exactly become `reconciled`. Only `pending` or NULL rows change.
+///
+/// The reconciliation and the list of candidates come from the run's
+/// read-only snapshot. The change is one READ COMMITTED transaction on a
+/// second connection: each row is locked and its status checked again as it
+/// is now, so a row someone set meanwhile is left alone and counted as
+/// skipped, and nobody waits on us for longer than one statement.
+public struct LedgerMarking: Sendable {
+    public let dryRun: Bool
+    /// Written into every audit row and the summary.
+    public let runID: String
+    let settings: ConnectionSettings
+    let statementTimeout: String
+
+    public init(dryRun: Bool, settings: ConnectionSettings, statementTimeout: String = ReportRunner.defaultStatementTimeout,
+                runID: String = UUID().uuidString.lowercased()) {
+        self.dryRun = dryRun
+        self.settings = settings
+        self.statementTimeout = statementTimeout
+        self.runID = runID
+    }
+
+    /// One status the run changes (or, dry, would change).
+    struct Mark {
+        let transactionID: String
+        let accountID: String?
+        let userID: String?
+        let oldStatus: String?
+        let newStatus: String
+        let reason: String
+
+        var row: [ReportValue] {
+            [.uuid(transactionID), .uuid(accountID), .uuid(userID), .text(oldStatus), .text(newStatus), .text(reason)]
+        }
+    }
+
+    /// The counts the summary reports.
+    struct Outcome {
+        let marks: [Mark]
+        let skipped: Int
+        var reconciled: Int { marks.filter { $0.newStatus == "reconciled" }.count }
+        var disputed: Int { marks.filter { $0.newStatus == "disputed" }.count }
+    }
+
+    public static let columns = [
+        ReportColumn(name: "transaction_id", type: .uuid, meaning: "credit_transactions.id"),
+        ReportColumn(name: "account_id", type: .uuid, meaning: "credit_accounts.id"),
+        ReportColumn(name: "user_id", type: .uuid, meaning: "the transaction's user"),
+        ReportColumn(name: "old_status", type: .text, meaning: "reconciliation_status before (empty: NULL)"),
+        ReportColumn(name: "new_status", type: .text, meaning: "reconciled or disputed"),
+        ReportColumn(name: "reason", type: .text, meaning: "the discrepancy types naming it (;-joined), or matched"),
+    ]
+
+    /// Transaction id → (new status, reason): every transaction a
+    /// discrepancy names is disputed; a matched purchase no discrepancy
+    /// names is reconciled.
+    static func targets(discrepancies: [Discrepancy], matched: [String]) -> [String: (status: String, reason: String)] {
+        var types: [String: Set<String>] = [:]
+        for discrepancy in discrepancies {
+            if let id = discrepancy.transactionID { types[id, default: []].insert(discrepancy.type.rawValue) }
+        }
+        var targets = types.mapValues { (status: "disputed", reason: $0.sorted().joined(separator: ";")) }
+        for id in matched where targets[id] == nil { targets[id] = (status: "reconciled", reason: "matched") }
+        return targets
+    }
+
+    /// Marks the targets: in the snapshot of `transaction`, which ones are
+    /// in the window and pending (what a dry run reports); then, unless dry,
+    /// changes them in one transaction of its own.
+    func apply(_ targets: [String: (status: String, reason: String)], window: ReportWindow,
+               snapshot transaction: ReportTransaction) throws(EngineError) -> Outcome {
+        let ids = targets.keys.sorted()
+        let statuses = ids.map { targets[$0]!.status }
+        let reasons = ids.map { targets[$0]!.reason }
+        let arrays = [Self.arrayLiteral(ids), Self.arrayLiteral(statuses), Self.arrayLiteral(reasons),
+                      window.from.utcText, window.to.utcText]
+        let candidates = try transaction.connection.execute(Self.candidatesSQL, arrays).rows.map(Self.mark)
+        guard !dryRun, !candidates.isEmpty else { return Outcome(marks: candidates, skipped: 0) }
+
+        let connection = try PostgresConnection(settings)
+        try connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        try connection.execute("SELECT set_config('statement_timeout', $1, true)", [statementTimeout])
+        let changed = try connection.execute(Self.markSQL, arrays + [runID]).rows.map(Self.mark)
+        try connection.execute("COMMIT")
+        return Outcome(marks: changed, skipped: candidates.count - changed.count)
+    }
+
+    private static func mark(_ row: [String?]) -> Mark {
+        Mark(transactionID: row[0] ?? "", accountID: row[1], userID: row[2], oldStatus: row[3], newStatus: row[4] ?? "",
+             reason: row[5] ?? "")
+    }
+
+    /// The targets in the window whose status may change, as the snapshot
+    /// sees them.
+    static let candidatesSQL = """
+        WITH target AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, new_status, reason))
+        SELECT t.id::text, t.account_id::text, t.user_id::text, t.reconciliation_status::text, target.new_status, target.reason
+        FROM credit_transactions t JOIN target ON target.id = t.id
+        WHERE t.created_at >= $4::timestamptz AND t.created_at < $5::timestamptz
+          AND (t.reconciliation_status IS NULL OR t.reconciliation_status = 'pending')
+        ORDER BY t.id
+        """
+
+    /// The same rows, locked and checked again as they are now, changed, and
+    /// one audit row written for each change.
+    static let markSQL = """
+        WITH target AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, new_status, reason)),
+        locked AS (
+            SELECT t.id, t.account_id, t.user_id, t.reconciliation_status AS old_status, target.new_status, target.reason
+            FROM credit_transactions t JOIN target ON target.id = t.id
+            WHERE t.created_at >= $4::timestamptz AND t.created_at < $5::timestamptz
+              AND (t.reconciliation_status IS NULL OR t.reconciliation_status = 'pending')
+            FOR UPDATE OF t
+        ),
+        changed AS (
+            UPDATE credit_transactions t SET reconciliation_status = locked.new_status
+            FROM locked WHERE t.id = locked.id
+            RETURNING t.id, locked.account_id, locked.user_id, locked.old_status, locked.new_status, locked.reason
+        ),
+        audited AS (
+            INSERT INTO audit_log (table_name, record_id, action, old_values, new_values)
+            SELECT 'credit_transactions', id, 'reconciliation_status',
+                   json_build_object('reconciliation_status', old_status),
+                   json_build_object('reconciliation_status', new_status, 'reason', reason, 'run', $6::text)
+            FROM changed
+        )
+        SELECT id::text, account_id::text, user_id::text, old_status::text, new_status, reason FROM changed ORDER BY id
+        """
+
+    /// A PostgreSQL array literal of text elements, each quoted: a bound
+    /// parameter's value, never SQL text.
+    static func arrayLiteral(_ elements: [String]) -> String {
+        "{" + elements.map { element in
+            "\"" + element.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }.joined(separator: ",") + "}"
+    }
+}
