@@ -14,7 +14,7 @@ struct KeenReportsCommand: ParsableCommand {
             """,
         version: EngineVersion.current,
         subcommands: [ListCommand.self, DescribeCommand.self, RunCommand.self, ReconcileCommand.self, NightlyCommand.self,
-                      RollupCommand.self]
+                      RollupCommand.self, RenderCommand.self]
     )
 
     /// Parses and runs. ArgumentParser keeps what it does best (help on

@@ -3,7 +3,7 @@ import Testing
 /// The first thing anyone types. Help is ArgumentParser's, on stdout, exit 0,
 /// for the root command and every subcommand, however it is asked for.
 @Suite struct HelpTests {
-    static let subcommands = ["list", "describe", "run", "reconcile", "nightly", "rollup"]
+    static let subcommands = ["list", "describe", "run", "reconcile", "nightly", "rollup", "render"]
 
     @Test(arguments: [["--help"], ["-h"], ["help"], []]
           + subcommands.flatMap { [[$0, "--help"], [$0, "-h"], ["help", $0]] })

@@ -55,7 +55,7 @@ import Testing
         func column(_ name: String) -> Int { header.firstIndex(of: name)! }
         let rows = export.dropFirst()
         func array(_ name: String, _ transform: (String) -> String = { $0 }) -> String {
-            LedgerMarking.arrayLiteral(rows.map { transform($0[column(name)]) })
+            ArrayLiteral.text(rows.map { transform($0[column(name)]) })
         }
         let marks = try connection.execute("""
             WITH stripe AS (

@@ -53,7 +53,7 @@ import Testing
         #expect(Set(reports.compactMap { $0["name"] as? String }) == Set(expectedReports))
         #expect(reports.allSatisfy { $0["status"] as? String == "ok" })
         let files = try #require(manifest["files"] as? [[String: Any]])
-        let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0 != "manifest.json" }
+        let onDisk = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0 != "manifest.json" && $0 != "index.html" }
         #expect(Set(files.compactMap { $0["name"] as? String }) == Set(onDisk))
         for file in files {
             let name = try #require(file["name"] as? String)
@@ -122,7 +122,7 @@ import Testing
         let (status, directory) = try Self.nightly(days)
         #expect(status == .clean)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }.sorted()
-                == days.map(\.description))
+                == days.map(\.description) + ["index.html"])
         for day in days {
             let window = try #require(try Self.manifest(directory + "/\(day)")["window"] as? [String: String])
             #expect(window["from"] == "\(day)T00:00:00Z" && window["to"] == "\(day.adding(days: 1))T00:00:00Z")

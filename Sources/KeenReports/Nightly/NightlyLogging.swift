@@ -35,4 +35,9 @@ extension Logger {
         notice("removed \(path), left by nightly run pid \(pid) that did not finish",
                metadata: ["event": "leftover.removed", "path": "\(path)", "pid": .stringConvertible(Int64(pid))])
     }
+
+    func pageFailed(_ path: String, _ error: Error) {
+        self.error("cannot write the page \(path): \((error as? EngineError)?.message ?? "\(error)")",
+                   metadata: ["event": "page.failed", "path": "\(path)"])
+    }
 }

@@ -13,6 +13,8 @@ struct NightlyManifest {
     let finishedAt: Timestamp
     let results: [NightlyJobResult]
     let exitStatus: ExitStatus
+    /// The day's figures for the output folder's index page.
+    let headline: JSONValue?
 
     func json(folder: String) throws(EngineError) -> JSONValue {
         var formatter = TimestampFormatter(zone: window.zone)
@@ -53,6 +55,7 @@ struct NightlyManifest {
             ("reports", .array(reports)),
             ("files", .array(files)),
             ("exit_status", .integer(Int64(exitStatus.rawValue))),
+            ("headline", headline ?? .null),
         ])
     }
 }

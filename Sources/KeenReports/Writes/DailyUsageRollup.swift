@@ -48,22 +48,18 @@ public struct DailyUsageRollup {
                 try WriteTarget.rollup.verify(on: connection, checkPrivileges: !dryRun)
                 try RowSecurityCheck(queries: [query], tenant: false).verify(on: connection)
             }
-            var rows: [JSONValue] = []
+            var rows = TableColumns()
             var overflow: String?
             try transaction.stream(query) { row in
                 guard overflow == nil else { return }
-                switch try Self.tableRow(row, columns: columns, date: date) {
-                case .success(let json): rows.append(json)
-                case .failure(let problem): overflow = problem.message
-                }
+                if let problem = try rows.append(row, columns: columns, date: date) { overflow = problem.message }
             }
             let day: Day
             if let overflow {
                 try transaction.rollback()
                 day = Day(date: date, inserted: 0, updated: 0, deleted: 0, error: overflow)
             } else {
-                let counts = try connection.execute(dryRun ? Self.countSQL : Self.upsertSQL,
-                                                    [JSONValue.array(rows).serialized(), date.description])
+                let counts = try connection.execute(dryRun ? Self.countSQL : Self.upsertSQL, rows.parameters(date: date))
                 dryRun ? try transaction.rollback() : try transaction.commit()
                 day = Day(date: date, inserted: Int(counts.value(0, 0) ?? "0") ?? 0, updated: Int(counts.value(0, 1) ?? "0") ?? 0,
                           deleted: Int(counts.value(0, 2) ?? "0") ?? 0, error: nil)
@@ -74,36 +70,56 @@ public struct DailyUsageRollup {
         return results
     }
 
-    /// A report row as the table's row (JSON for `jsonb_to_recordset`), or
-    /// why a value does not fit the table's column: never clipped.
-    static func tableRow(_ row: CopyRow, columns: [String], date: CivilDate) throws -> Result<JSONValue, EngineError> {
-        func index(_ name: String) -> Int { columns.firstIndex(of: name)! }  // the catalogue checked the report's columns
-        let userID = try row.uuid(index("user_id")) ?? ""
-        func problem(_ column: String, _ value: String, _ type: String) -> Result<JSONValue, EngineError> {
-            .failure(.engine("rollup \(date): user \(userID) has \(column) = \(value), which does not fit daily_usage_stats.\(column) (\(type)); the day is left unchanged"))
+    /// The day's rows as the table's columns, each an array bound as one
+    /// parameter ($1 user ids, $2 the day, $3... the integer columns, then
+    /// the cost and the tool lists).
+    struct TableColumns {
+        private var userIDs: [String] = []
+        private var integers = Array(repeating: [String](), count: DailyUsageRollup.integerColumns.count)
+        private var costs: [String] = []
+        private var tools: [String?] = []
+
+        /// Adds a report row, or says why a value does not fit the table's
+        /// column: never clipped.
+        mutating func append(_ row: CopyRow, columns: [String], date: CivilDate) throws -> EngineError? {
+            func index(_ name: String) -> Int { columns.firstIndex(of: name)! }  // the catalogue checked the report's columns
+            let userID = try row.uuid(index("user_id")) ?? ""
+            func problem(_ column: String, _ value: String, _ type: String) -> EngineError {
+                .engine("rollup \(date): user \(userID) has \(column) = \(value), which does not fit daily_usage_stats.\(column) (\(type)); the day is left unchanged")
+            }
+            var values: [String] = []
+            for name in DailyUsageRollup.integerColumns {
+                let value = try row.integer(index(name)) ?? 0
+                guard value >= Int64(Int32.min) && value <= Int64(Int32.max) else { return problem(name, String(value), "INTEGER") }
+                values.append(String(value))
+            }
+            let cost = (try row.decimal(index("total_cost")) ?? .zero).rounded(toScale: 6)
+            guard (cost.isNegative ? -cost : cost) < DailyUsageRollup.costLimit else {
+                return problem("total_cost", cost.formatted(places: 6), "DECIMAL(10,6)")
+            }
+            userIDs.append(userID)
+            for (column, value) in values.enumerated() { integers[column].append(value) }
+            costs.append(cost.formatted(places: 6))
+            tools.append(ArrayLiteral.text(try row.textArray(index("unique_tools_used")) ?? []))
+            return nil
         }
-        var members: [(String, JSONValue)] = [("user_id", .string(userID))]
-        for name in integerColumns {
-            let value = try row.integer(index(name)) ?? 0
-            guard value >= Int64(Int32.min) && value <= Int64(Int32.max) else { return problem(name, String(value), "INTEGER") }
-            members.append((name, .integer(value)))
+
+        func parameters(date: CivilDate) -> [String?] {
+            [ArrayLiteral.plain(userIDs), date.description] + integers.map(ArrayLiteral.plain)
+                + [ArrayLiteral.plain(costs), ArrayLiteral.text(tools)]
         }
-        let cost = (try row.decimal(index("total_cost")) ?? .zero).rounded(toScale: 6)
-        guard (cost.isNegative ? -cost : cost) < costLimit else { return problem("total_cost", cost.formatted(places: 6), "DECIMAL(10,6)") }
-        members.append(("total_cost", .string(cost.formatted(places: 6))))
-        let tools = try row.textArray(index("unique_tools_used")) ?? []
-        members.append(("unique_tools_used", .array(tools.map { $0.map(JSONValue.string) ?? .null })))
-        return .success(.object(members))
     }
 
-    // MARK: - SQL, built from the engine's own column names; values come as $1 (JSON) and $2 (the day)
+    // MARK: - SQL, built from the engine's own column names; values come as bound arrays (TableColumns)
 
     private static let allColumns = integerColumns + ["total_cost", "unique_tools_used"]
 
     private static let incoming = """
         incoming AS (
-            SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, \
-        \(integerColumns.map { "\($0) int4" }.joined(separator: ", ")), total_cost numeric(10,6), unique_tools_used text[])
+            SELECT user_id, \(integerColumns.joined(separator: ", ")), total_cost, tools::text[] AS unique_tools_used
+            FROM unnest($1::uuid[], \(integerColumns.indices.map { "$\($0 + 3)::int4[]" }.joined(separator: ", ")), \
+        $\(integerColumns.count + 3)::numeric(10,6)[], $\(integerColumns.count + 4)::text[])
+                 AS r(user_id, \(integerColumns.joined(separator: ", ")), total_cost, tools)
         )
         """
 

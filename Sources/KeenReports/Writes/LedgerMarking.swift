@@ -76,7 +76,7 @@ public struct LedgerMarking: Sendable {
         let ids = targets.keys.sorted()
         let statuses = ids.map { targets[$0]!.status }
         let reasons = ids.map { targets[$0]!.reason }
-        let arrays = [Self.arrayLiteral(ids), Self.arrayLiteral(statuses), Self.arrayLiteral(reasons),
+        let arrays = [ArrayLiteral.text(ids), ArrayLiteral.text(statuses), ArrayLiteral.text(reasons),
                       window.from.utcText, window.to.utcText]
         let candidates = try transaction.connection.execute(Self.candidatesSQL, arrays).rows.map(Self.mark)
         guard !dryRun, !candidates.isEmpty else { return Outcome(marks: candidates, skipped: 0) }
@@ -130,12 +130,4 @@ public struct LedgerMarking: Sendable {
         )
         SELECT id::text, account_id::text, user_id::text, old_status::text, new_status, reason FROM changed ORDER BY id
         """
-
-    /// A PostgreSQL array literal of text elements, each quoted: a bound
-    /// parameter's value, never SQL text.
-    static func arrayLiteral(_ elements: [String]) -> String {
-        "{" + elements.map { element in
-            "\"" + element.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
-    }
 }

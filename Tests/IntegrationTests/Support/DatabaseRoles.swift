@@ -36,7 +36,7 @@ struct TableDigests: Equatable {
                 SELECT md5(coalesce(string_agg(x, E'\\n' ORDER BY x), '')) FROM
                   (SELECT (to_jsonb(t) - $1::text[])::text AS x FROM public.\(table) t \(filter)) AS rows
                 """
-            digests[table] = try connection.execute(sql, [LedgerMarking.arrayLiteral(ignoring[table] ?? [])]).value(0, 0)
+            digests[table] = try connection.execute(sql, [ArrayLiteral.text(ignoring[table] ?? [])]).value(0, 0)
         }
         return TableDigests(digests: digests)
     }

@@ -1,0 +1,163 @@
+/// A day's `index.html` (FORMATS.md, HTML): one self-contained page, no
+/// script and nothing loaded from anywhere, with the run's status first, the
+/// headline figures, and a chart with its table for each section.
+struct DayPage {
+    let model: DayPageModel
+
+    var html: String {
+        let sections = model.sections
+        var body = "<h1>keen-reports: \(HTML.escape(model.date))</h1>"
+        body += "<p class=\"meta\">Day \(HTML.escape(model.date)) in \(HTML.escape(model.zone)) · generated \(HTML.escape(model.generatedAt)) · keen-reports \(HTML.escape(model.engineVersion)) · <a href=\"../index.html\">all days</a></p>"
+        body += status
+        body += headline(sections.headline)
+        body += hourly(sections.hours)
+        body += phases(sections.phases)
+        body += tools(sections.tools)
+        body += trees(sections.depths, mismatches: sections.depthMismatches)
+        body += customers(sections.customers)
+        body += reconciliation(sections.reconciliation)
+        return Self.document(title: "keen-reports \(model.date)", body: body)
+    }
+
+    static func document(title: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(HTML.escape(title))</title><style>\(HTML.style)</style></head>
+        <body>\(body)</body></html>
+
+        """
+    }
+
+    /// The manifest's verdict, failed reports named first.
+    private var status: String {
+        let failed = model.reports.filter { !$0.succeeded }
+        if !failed.isEmpty {
+            var html = "<div class=\"status bad\" role=\"alert\"><b>\(failed.count) report\(failed.count == 1 ? "" : "s") failed (exit status \(model.exitStatus)).</b> The other sections are complete.<ul>"
+            for report in failed {
+                html += "<li><b>\(HTML.escape(report.name))</b>: \(HTML.escape(report.error ?? "failed"))</li>"
+            }
+            return html + "</ul></div>"
+        }
+        if model.exitStatus == 1 {
+            return "<div class=\"status warn\"><b>Every report was written; the reconciliation found discrepancies</b> (exit status 1).</div>"
+        }
+        return "<div class=\"status ok\"><b>Every report was written and the ledger is clean</b> (exit status \(model.exitStatus)).</div>"
+    }
+
+    private func headline(_ figures: DaySections.Headline) -> String {
+        func figure(_ value: String?, _ label: String) -> String {
+            "<div class=\"figure\"><b>\(HTML.escape(value ?? "–"))</b><span>\(HTML.escape(label))</span></div>"
+        }
+        let reconciliation = figures.discrepancies.map { "\($0) discrepanc\($0 == 1 ? "y" : "ies")" }
+        return "<section aria-label=\"headline figures\"><div class=\"figures\">"
+            + figure(figures.sessionsStarted.map(String.init), "sessions started")
+            + figure(figures.sessionsCompleted.map(String.init), "sessions completed")
+            + figure(figures.totalCost.map { "\($0) USD" }, "total session cost")
+            + figure(figures.tokens.map(String.init), "tokens")
+            + figure(figures.toolExecutions.map(String.init), "tool executions")
+            + figure(reconciliation, "reconciliation: \(figures.reconciliationStatus ?? "not run")")
+            + "</div></section>"
+    }
+
+    /// A section with its chart and, beside it, the chart's numbers.
+    private func section(_ heading: String, chart: SVGChart?, table: String, note: String = "") -> String {
+        var html = "<section><h2>\(HTML.escape(heading))</h2>\(note)"
+        if let chart { html += "<figure>\(chart.svg)</figure>" }
+        return html + "<details><summary>The numbers</summary>\(table)</details></section>"
+    }
+
+    private func missing(_ heading: String, _ why: String) -> String {
+        "<section><h2>\(HTML.escape(heading))</h2><p class=\"empty\">\(HTML.escape(why))</p></section>"
+    }
+
+    private func hourly(_ hours: [DaySections.Hour]?) -> String {
+        let heading = "Sessions per hour"
+        guard let hours else { return missing(heading, "dashboard_metrics was not written for this day.") }
+        guard hours.contains(where: { $0.started > 0 }) else { return missing(heading, "No sessions this day.") }
+        let labels = hours.map { String($0.start.dropFirst(11).prefix(5)) }
+        let chart = SVGChart(title: "Sessions started and completed per hour", kind: .bars, categories: labels,
+                             series: [.init(name: "started", values: hours.map { Double($0.started) }),
+                                      .init(name: "completed", values: hours.map { Double($0.completed) })],
+                             xAxis: "hour of the day (\(model.zone))", yAxis: "sessions")
+        let table = HTML.table(caption: "Sessions per hour", header: ["hour_bucket", "sessions_started", "sessions_completed"],
+                               rows: hours.map { [$0.start, String($0.started), String($0.completed)] }, numeric: [1, 2])
+        return section(heading, chart: chart, table: table)
+    }
+
+    private func phases(_ phases: [DaySections.Phase]?) -> String {
+        let heading = "Time per phase"
+        guard let phases else { return missing(heading, "phase_time_breakdown was not written for this day.") }
+        guard phases.contains(where: { $0.transitions > 0 }) else { return missing(heading, "No phase transitions this day.") }
+        let chart = SVGChart(title: "Total time spent per phase, in lifecycle order", kind: .bars, categories: phases.map(\.phase),
+                             series: [.init(name: "total time", values: phases.map { Double($0.totalMilliseconds) / 3_600_000 })],
+                             xAxis: "phase", yAxis: "total time (hours)")
+        let table = HTML.table(caption: "Time per phase", header: ["phase", "transitions", "total_ms"],
+                               rows: phases.map { [$0.phase, String($0.transitions), String($0.totalMilliseconds)] }, numeric: [1, 2])
+        return section(heading, chart: chart, table: table)
+    }
+
+    private func tools(_ tools: [DaySections.Tool]?) -> String {
+        let heading = "The \(DaySections.topCount) most expensive tools"
+        guard let tools else { return missing(heading, "cost_per_tool was not written for this day.") }
+        guard !tools.isEmpty else { return missing(heading, "No tool executions this day.") }
+        let chart = SVGChart(title: "Latency percentiles of the tools with the largest total cost", kind: .bars,
+                             categories: tools.map(\.name),
+                             series: [.init(name: "p50", values: tools.map { Double($0.p50) ?? 0 }),
+                                      .init(name: "p95", values: tools.map { Double($0.p95) ?? 0 }),
+                                      .init(name: "p99", values: tools.map { Double($0.p99) ?? 0 })],
+                             xAxis: "tool, largest total cost first", yAxis: "execution time (ms)")
+        let table = HTML.table(caption: "Tools by total cost",
+                               header: ["tool_name", "executions", "total_cost (USD)", "p50_execution_ms", "p95_execution_ms", "p99_execution_ms"],
+                               rows: tools.map { [$0.name, String($0.executions), $0.totalCost, $0.p50, $0.p95, $0.p99] },
+                               numeric: [1, 2, 3, 4, 5])
+        return section(heading, chart: chart, table: table)
+    }
+
+    private func trees(_ depths: [DaySections.Depth]?, mismatches: Int64?) -> String {
+        let heading = "Agent trees: sessions per recursion depth"
+        guard let depths else { return missing(heading, "recursion_depth was not written for this day.") }
+        guard !depths.isEmpty else { return missing(heading, "No agent trees rooted this day.") }
+        let chart = SVGChart(title: "Sessions per recursion depth of the trees rooted this day", kind: .bars,
+                             categories: depths.map { String($0.depth) },
+                             series: [.init(name: "sessions", values: depths.map { Double($0.sessions) })],
+                             xAxis: "depth (root = 0)", yAxis: "sessions")
+        let note = (mismatches ?? 0) > 0
+            ? "<p class=\"status warn\">\(mismatches!) sessions store a session_depth that differs from the depth counted from their links.</p>" : ""
+        let table = HTML.table(caption: "Sessions per depth", header: ["depth", "sessions", "total_cost (USD)"],
+                               rows: depths.map { [String($0.depth), String($0.sessions), $0.totalCost] }, numeric: [0, 1, 2])
+        return section(heading, chart: chart, table: table, note: note)
+    }
+
+    private func customers(_ customers: [DaySections.Customer]?) -> String {
+        let heading = "The \(DaySections.topCount) customers with the largest cost"
+        guard let customers else { return missing(heading, "daily_usage was not written for this day.") }
+        guard !customers.isEmpty else { return missing(heading, "No customer activity this day.") }
+        let chart = SVGChart(title: "Session cost of the customers with the largest cost", kind: .bars,
+                             categories: customers.map(\.username),
+                             series: [.init(name: "total cost", values: customers.map { Double($0.totalCostText) ?? 0 })],
+                             xAxis: "customer (username)", yAxis: "cost (USD)")
+        let table = HTML.table(caption: "Customers by cost", header: ["username", "user_id", "sessions_started", "total_tokens_consumed", "total_cost (USD)"],
+                               rows: customers.map { [$0.username, $0.userID, String($0.sessions), String($0.tokens), $0.totalCostText] },
+                               numeric: [2, 3, 4])
+        return section(heading, chart: chart, table: table)
+    }
+
+    private func reconciliation(_ reconciliation: DaySections.Reconciliation?) -> String {
+        let heading = "Billing reconciliation"
+        guard let reconciliation else { return missing(heading, "The reconciliation was not written for this day.") }
+        let found = reconciliation.counts.filter { $0.count > 0 }
+        var note = "<p class=\"status \(reconciliation.status == "clean" ? "ok" : "warn")\"><b>\(HTML.escape(reconciliation.status))</b>: "
+        note += "\(reconciliation.total) discrepancies; opening balances \(HTML.escape(reconciliation.openingBalance)) USD, closing \(HTML.escape(reconciliation.closingBalance)) USD, net change \(HTML.escape(reconciliation.netChange)) USD (\(reconciliation.balanced ? "balanced" : "NOT balanced")).</p>"
+        let chart = found.isEmpty ? nil : SVGChart(title: "Discrepancies per type", kind: .bars, categories: found.map(\.type),
+                                                   series: [.init(name: "discrepancies", values: found.map { Double($0.count) })],
+                                                   xAxis: "type", yAxis: "discrepancies")
+        var table = HTML.table(caption: "Discrepancies per type", header: ["type", "count"],
+                               rows: reconciliation.counts.map { [$0.type, String($0.count)] }, numeric: [1])
+        if !reconciliation.firstRows.isEmpty {
+            table += HTML.table(caption: "The first \(reconciliation.firstRows.count) of \(reconciliation.total) discrepancies",
+                                header: reconciliation.columns, rows: reconciliation.firstRows)
+        }
+        return section(heading, chart: chart, table: table, note: note)
+    }
+}
