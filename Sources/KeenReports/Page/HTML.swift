@@ -44,7 +44,7 @@ enum HTML {
         .meta{color:#556;font-size:.9rem}.status{padding:.6rem .8rem;border-radius:.3rem;margin:1rem 0}
         .ok{background:#e6f4ea;border:1px solid #9c9}.warn{background:#fff4e0;border:1px solid #e9b949}.bad{background:#fde8e8;border:1px solid #e88}
         .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem;margin:1rem 0}
-        .figure{border:1px solid #ccd;border-radius:.3rem;padding:.5rem .7rem}.figure b{display:block;font-size:1.3rem}
+        .figure{border:1px solid #ccd;border-radius:.3rem;padding:.5rem .7rem;overflow-wrap:anywhere}.figure b{display:block;font-size:1.2rem}
         .figure span{color:#556;font-size:.85rem}
         svg{width:100%;height:auto;max-width:100%}svg text{font-family:sans-serif;font-size:11px;fill:#1d2330}
         table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}caption{text-align:left;font-weight:bold;padding:.3rem 0}

@@ -56,7 +56,8 @@ struct SVGChart {
                 ? "<text x=\"\(x)\" y=\"\(y)\" text-anchor=\"end\" transform=\"rotate(-25 \(x) \(y))\">\(label)</text>"
                 : "<text x=\"\(x)\" y=\"\(y)\" text-anchor=\"middle\">\(label)</text>"
         }
-        svg += "<text x=\"\(Self.number(left + plotWidth / 2))\" y=\"\(Self.number(height - 12))\" text-anchor=\"middle\">\(HTML.escape(xAxis))</text>"
+        let titleY = top + plotHeight + (slanted ? 74 : 36)
+        svg += "<text x=\"\(Self.number(left + plotWidth / 2))\" y=\"\(Self.number(titleY))\" text-anchor=\"middle\">\(HTML.escape(xAxis))</text>"
         svg += "<text transform=\"translate(14 \(Self.number(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(yAxis))</text>"
         // The data.
         for (seriesIndex, series) in self.series.enumerated() {
