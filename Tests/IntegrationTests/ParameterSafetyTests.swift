@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import KeenReports
 
-/// Values reach PostgreSQL as bound parameters only, and every report runs
-/// read-only.
+/// Values reach PostgreSQL as bound parameters, or as literals libpq quoted,
+/// and every report runs read-only.
 @Suite struct ParameterSafetyTests {
     @Test func aHostileValueStaysData() throws {
         let hostile = #"'; DROP TABLE users; -- \' " ; $$ \\ ' OR 1=1 -- :from"#
@@ -13,7 +13,9 @@ import Testing
             SELECT :tz AS value, length(:tz)::int8 AS length
             """, fileName: "echo.sql")
         let connection = try PostgresConnection(TestEnvironment.settings())
-        let transaction = try ReportTransaction(connection: connection, settings: [("keen.tz", hostile)])
+        // Even text that is not the engine's own rendering (the engine never
+        // passes such text) stays data once libpq has quoted it.
+        let transaction = try ReportTransaction(connection: connection, settings: [], values: ["tz": hostile])
         var echoed: [(String?, Int64?)] = []
         try transaction.stream(query) { row in echoed.append((row.text(0), try row.integer(1))) }
         try transaction.commit()
@@ -52,5 +54,30 @@ import Testing
             (error as? EngineError)?.status == .engineFailure && "\(error)".contains("statement timeout")
         }
         #expect(Date().timeIntervalSince(started) < 4)
+    }
+
+    /// Parameters need nothing on the server: a role that may not create
+    /// temporary objects (keen_test revokes TEMPORARY from PUBLIC, scripts/test)
+    /// gets the owner's files, and no function is left behind.
+    @Test func aRoleWithoutTempGetsTheSameFilesAndNothingIsCreated() throws {
+        let url = try DatabaseRoles.create(["CREATE ROLE keen_no_temp LOGIN BYPASSRLS IN ROLE pg_read_all_data"],
+                                           in: TestEnvironment.databaseURL())
+        let catalog = try TestEnvironment.catalog()
+        let window = ReportWindowCase.all[1]
+        let parameters = try ReportParameters(window: ReportWindow(from: window.from, to: window.to,
+                                                                   zone: #require(ReportTimeZone(identifier: window.tz))))
+        var folders: [String] = []
+        for settings in [try TestEnvironment.settings(), ConnectionSettings(conninfo: url)] {
+            let folder = try TestEnvironment.temporaryDirectory()
+            _ = try ReportRunner(catalog: catalog).run(catalog.reports, parameters: parameters, connection: settings,
+                                                       output: OutputOptions(directory: folder, formats: [.csv]))
+            folders.append(folder)
+        }
+        for output in catalog.reports.flatMap(\.outputs) {
+            let name = "/\(output.name).csv"
+            #expect(try Data(contentsOf: URL(fileURLWithPath: folders[0] + name)) == Data(contentsOf: URL(fileURLWithPath: folders[1] + name)),
+                    "\(output.name)")
+        }
+        #expect(try TestEnvironment.query("SELECT count(*) FROM pg_proc WHERE proname LIKE 'keen_param%'")[0][0] == "0")
     }
 }

@@ -92,6 +92,16 @@ public final class PostgresConnection {
         if let finalError { throw finalError }
     }
 
+    /// `text` as an SQL string literal, quoted and escaped by libpq for this
+    /// connection's encoding and settings (`PQescapeLiteral`).
+    public func quoteLiteral(_ text: String) throws(EngineError) -> String {
+        guard let quoted = PQescapeLiteral(connection, text, text.utf8.count) else {
+            throw .engine("cannot quote a value: \(Self.oneLine(PQerrorMessage(connection)))")
+        }
+        defer { PQfreemem(quoted) }
+        return String(cString: quoted)
+    }
+
     /// Asks the server to cancel the statement in progress.
     public func cancelRunningStatement() {
         guard let cancel = PQgetCancel(connection) else { return }

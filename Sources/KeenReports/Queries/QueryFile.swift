@@ -10,11 +10,11 @@
 /// ```
 ///
 /// The header is the leading run of `--` lines. The SQL names parameters as
-/// `:name`. Values never enter the SQL text: `boundSQL` turns each `:name`
-/// into a read of a transaction-local setting, which the engine sets with a
-/// bound parameter (`set_config('keen.name', $1, true)`), because
-/// `COPY (query) TO STDOUT` takes no bind parameters. How the setting is
-/// read is `ParameterReading`'s choice.
+/// `:name`. `boundSQL` puts in each place a typed literal of the value
+/// (`'2026-11-01 00:00:00+00'::timestamptz`): `COPY (query) TO STDOUT` takes no
+/// bind parameters, and a literal is what lets the planner see the window, on
+/// a primary or a hot standby alike. The literal's text is rendered by the
+/// engine from a typed value and quoted by libpq (`ReportTransaction`).
 public struct QueryFile: Sendable {
     public let name: String
     public let documentation: String
@@ -68,14 +68,15 @@ public struct QueryFile: Sendable {
         Set(sql.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
     }
 
-    /// The SQL with every `:name` read from its transaction-local setting.
-    public func boundSQL(_ reading: ParameterReading = .initPlan) -> String {
+    /// The SQL with every `:name` replaced by `literal(parameter)`: a quoted,
+    /// typed literal of its value, or NULL.
+    public func boundSQL(_ literal: (QueryParameter) -> String) -> String {
         // The constructor already rewrote it once, so this cannot fail.
-        (try? Self.rewrite(sql, parameters: parameters, fileName: name, reading: reading)) ?? sql
+        (try? Self.rewrite(sql, parameters: parameters, fileName: name, literal: literal)) ?? sql
     }
 
     static func rewrite(_ sql: String, parameters: [QueryParameter], fileName: String,
-                        reading: ParameterReading = .initPlan) throws(EngineError) -> String {
+                        literal: (QueryParameter) -> String = { "NULL::\($0.type.rawValue)" }) throws(EngineError) -> String {
         var output = ""
         var failure: EngineError?
         SQLScanner.forEachPlaceholder(in: sql, copying: &output) { placeholder in
@@ -83,7 +84,7 @@ public struct QueryFile: Sendable {
                 if failure == nil { failure = .badInput("\(fileName): ':\(placeholder)' is used but not declared with '-- param:'") }
                 return ":" + placeholder
             }
-            return parameter.settingRead(reading)
+            return "(" + literal(parameter) + ")"
         }
         if let failure { throw failure }
         return output
@@ -102,9 +103,6 @@ public struct QueryParameter: Sendable, Equatable {
     public let optional: Bool
     public let meaning: String
 
-    /// The transaction-local setting that carries the value.
-    public var settingName: String { "keen.\(name)" }
-
     /// `name type[?]  meaning`
     init(declaration: Substring, location: String) throws(EngineError) {
         let words = declaration.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
@@ -119,19 +117,6 @@ public struct QueryParameter: Sendable, Equatable {
         name = String(words[0])
         self.type = type
         meaning = words.count > 2 ? String(words[2]).trimmingWhitespaceString() : ""
-    }
-
-    /// SQL that reads the value back, typed; the setting name is fixed text
-    /// chosen by the engine, never a value.
-    func settingRead(_ reading: ParameterReading) -> String {
-        switch reading {
-        case .folded:
-            return "\(ParameterReading.functionName(type))('\(settingName)')"
-        case .initPlan:
-            return optional
-                ? "(SELECT nullif(current_setting('\(settingName)'), '')::\(type.rawValue))"
-                : "(SELECT current_setting('\(settingName)')::\(type.rawValue))"
-        }
     }
 
     static func isIdentifier(_ text: Substring) -> Bool {

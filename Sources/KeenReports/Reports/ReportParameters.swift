@@ -1,6 +1,8 @@
 /// The values a run's queries can read: the window, its time zone and the
-/// tenant filter. They reach PostgreSQL only as bound parameters of
-/// `set_config` (see `ReportTransaction`).
+/// tenant filter. Each reaches PostgreSQL as text the engine renders from its
+/// own typed value (a `Timestamp`, a canonical UUID, a zone the server knows,
+/// a block number), quoted by libpq (see `ReportTransaction`), or as a bound
+/// parameter of `set_config`; never as text a user typed.
 public struct ReportParameters: Sendable {
     public let window: ReportWindow
     /// Lowercase canonical UUID of the one user to report on, or nil for all.
@@ -25,23 +27,22 @@ public struct ReportParameters: Sendable {
         }
     }
 
-    /// Setting name → text value for the run's transaction: what the
-    /// queries read back (`keen.*`), the report time zone, and the tenant
-    /// that the seed's row-level security policy admits when the engine
-    /// connects as application_user.
-    public var transactionSettings: [(String, String)] {
-        transactionSettings(range: .whole)
-    }
-
-    /// The settings of one connection of a split scan: the same, but for
-    /// the blocks in `range`.
-    func transactionSettings(range: ScanRange) -> [(String, String)] {
-        var settings = [("keen.from", window.from.utcText), ("keen.to", window.to.utcText),
-                        ("keen.tz", window.zone.identifier), ("keen.user_id", userID ?? ""),
-                        ("keen.ctid_from", range.fromTID), ("keen.ctid_to", range.toTID),
-                        ("TimeZone", window.zone.identifier)]
+    /// Setting name → value for the run's transaction: the report time zone
+    /// (which the server checks it knows), and the tenant that the seed's
+    /// row-level security policy admits when the engine connects as
+    /// application_user.
+    var transactionSettings: [(String, String)] {
+        var settings = [("TimeZone", window.zone.identifier)]
         if let userID { settings.append(("app.current_user_id", userID)) }
         return settings
+    }
+
+    /// Parameter name → its text as the engine renders it from its typed
+    /// value; nil for an optional parameter left empty (the query sees NULL).
+    /// `range` is the block range of one connection of a split scan.
+    func values(range: ScanRange = .whole) -> [String: String?] {
+        ["from": window.from.utcText, "to": window.to.utcText, "tz": window.zone.identifier, "user_id": userID,
+         "ctid_from": range.fromTID, "ctid_to": range.toTID]
     }
 
     /// The parameters as written into every JSON file.

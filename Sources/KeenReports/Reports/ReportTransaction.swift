@@ -1,24 +1,35 @@
 /// One read-only, repeatable-read transaction: every query of a run sees the
 /// same snapshot and can change nothing.
 ///
-/// The run's parameters are set as transaction-local settings through bound
-/// parameters (`set_config('keen.from', $1, true)`) and the queries read them
-/// back with `current_setting`, so no value is ever spliced into SQL text,
-/// even inside `COPY (query) TO STDOUT`, which takes no bind parameters.
+/// Its queries get the run's parameters as typed literals in their text:
+/// `COPY (query) TO STDOUT` takes no bind parameters, and a literal is what
+/// lets the planner fit the plan to the window, on a primary or a hot standby
+/// alike, with nothing created on the server. A literal's text is never what
+/// a user typed: the engine renders it from its own typed value (a
+/// `Timestamp` as UTC, a canonical lowercase UUID, a zone name the server has
+/// just accepted as `TimeZone`, a block number) and libpq quotes it
+/// (`PQescapeLiteral`). Settings (the time zone, the tenant) travel as bound
+/// parameters of `set_config`.
 public final class ReportTransaction {
     public let connection: PostgresConnection
-    /// How this connection's queries read their parameters.
-    let reading: ParameterReading
+    /// Parameter name → rendered text (nil: NULL).
+    private let values: [String: String?]
 
-    /// Begins the transaction and sets the run's parameters (see
-    /// `ReportParameters.transactionSettings`) and the statement timeout.
-    /// With `snapshot`, it sees the snapshot another transaction exported
-    /// (`exportSnapshot`) instead of taking its own.
+    /// Begins the transaction with the run's parameters and statement
+    /// timeout. With `snapshot`, it sees the snapshot another transaction
+    /// exported (`exportSnapshot`) instead of taking its own. `range` is
+    /// the block range of one connection of a split scan.
     public convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String,
                             snapshot: String? = nil, readOnly: Bool = true) throws(EngineError) {
+        try self.init(connection: connection, parameters: parameters, statementTimeout: statementTimeout, snapshot: snapshot,
+                      readOnly: readOnly, range: .whole)
+    }
+
+    convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String, snapshot: String?,
+         readOnly: Bool, range: ScanRange) throws(EngineError) {
         try self.init(connection: connection,
                       settings: parameters.transactionSettings + [("statement_timeout", statementTimeout)] + Self.plannerSettings,
-                      snapshot: snapshot, readOnly: readOnly)
+                      values: parameters.values(range: range), snapshot: snapshot, readOnly: readOnly)
     }
 
     /// JIT compilation off: once the planner sees the window's values its
@@ -29,10 +40,10 @@ public final class ReportTransaction {
 
     /// Begins the transaction and sets each (name, value) for its duration.
     /// Only `rollup` asks for `readOnly: false`, to write the day it read.
-    public init(connection: PostgresConnection, settings: [(String, String)], snapshot: String? = nil,
-                readOnly: Bool = true) throws(EngineError) {
+    public init(connection: PostgresConnection, settings: [(String, String)], values: [String: String?] = [:],
+                snapshot: String? = nil, readOnly: Bool = true) throws(EngineError) {
         self.connection = connection
-        reading = ParameterReading.prepare(connection)
+        self.values = values
         try connection.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL REPEATABLE READ")
         if let snapshot {
             // SET TRANSACTION takes no bind parameters; a snapshot id is hex
@@ -55,7 +66,14 @@ public final class ReportTransaction {
     /// Streams the query's rows, decoded from binary COPY; returns the count.
     @discardableResult
     public func stream(_ query: QueryFile, _ onRow: (CopyRow) throws -> Void) throws -> Int {
-        var sql = query.boundSQL(reading)
+        var quoted: [String: String] = [:]
+        for parameter in query.parameters {
+            guard let value = values[parameter.name] ?? nil, !value.isEmpty else { continue }
+            quoted[parameter.name] = try connection.quoteLiteral(value)
+        }
+        var sql = query.boundSQL { parameter in
+            "\(quoted[parameter.name] ?? "NULL")::\(parameter.type.rawValue)"
+        }
         while sql.hasSuffix(";") || sql.hasSuffix("\n") || sql.hasSuffix(" ") { sql.removeLast() }
         var decoder = BinaryCopyDecoder()
         do {

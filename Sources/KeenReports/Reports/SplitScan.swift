@@ -20,9 +20,8 @@ struct SplitScan {
         let group = DispatchGroup()
         for (range, queue) in zip(ranges, streams) {
             group.enter()
-            let job = SplitJob(query: query, settings: settings, snapshot: snapshot,
-                               transactionSettings: parameters.transactionSettings(range: range) + [("statement_timeout", statementTimeout)]
-                                   + ReportTransaction.plannerSettings)
+            let job = SplitJob(query: query, settings: settings, snapshot: snapshot, parameters: parameters, range: range,
+                               statementTimeout: statementTimeout)
             Thread.detachNewThread {
                 defer { group.leave() }
                 job.stream(into: queue)
@@ -96,7 +95,9 @@ private struct SplitJob: @unchecked Sendable {
     let query: QueryFile
     let settings: ConnectionSettings
     let snapshot: String
-    let transactionSettings: [(String, String)]
+    let parameters: ReportParameters
+    let range: ScanRange
+    let statementTimeout: String
 
     /// Streams the query's rows into `queue` as batches of tuples, each
     /// tuple as binary COPY encodes it (field count, then length and bytes
@@ -104,7 +105,8 @@ private struct SplitJob: @unchecked Sendable {
     func stream(into queue: RowBatchQueue) {
         do {
             let connection = try PostgresConnection(settings)
-            let transaction = try ReportTransaction(connection: connection, settings: transactionSettings, snapshot: snapshot)
+            let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout,
+                                                    snapshot: snapshot, readOnly: true, range: range)
             var batch = RowBatch(capacity: RowBatch.targetSize)
             try transaction.stream(query) { row in
                 batch.append(row)
