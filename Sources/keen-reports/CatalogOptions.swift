@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KeenReports
+import Logging
 
 /// Where the report definitions and queries are.
 struct CatalogOptions: ParsableArguments {
@@ -14,22 +15,49 @@ struct CatalogOptions: ParsableArguments {
     }
 }
 
-/// How to reach PostgreSQL and how long a query may take.
+/// How to reach PostgreSQL, how long a query may take, and how to treat a
+/// hot standby.
 struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "libpq connection URI or key=value string (default: KEEN_DATABASE_URL, else DATABASE_URL, else libpq's PG* defaults).",
+        "libpq connection URI or key=value string (default: KEEN_DATABASE_URL, else DATABASE_URL, else libpq's PG* defaults); nightly takes several.",
         valueName: "URL"))
-    var databaseURL: String?
+    var databaseURL: [String] = []
 
     @Option(help: ArgumentHelp("Longest a single query may run, e.g. 30s, 15min, 2h; 0 for no limit.", valueName: "DURATION"))
     var statementTimeout: String = ReportRunner.defaultStatementTimeout
 
-    var settings: ConnectionSettings { ConnectionSettings.resolve(option: databaseURL) }
+    @Option(help: ArgumentHelp("On a standby, wait until it has replayed this primary's current WAL position (instead of judging by the last replayed transaction's time).",
+                               valueName: "URL"))
+    var primaryURL: String?
+
+    @Option(help: ArgumentHelp("Longest to wait for a standby to be fresh enough, then exit 75.", valueName: "DURATION"))
+    var replicaWait: String = "10min"
+
+    /// The first server (every command but nightly takes one).
+    var settings: ConnectionSettings { ConnectionSettings.resolve(option: databaseURL.first) }
+
+    /// Every server given, in order.
+    var servers: [ConnectionSettings] {
+        databaseURL.isEmpty ? [settings] : databaseURL.map { ConnectionSettings(conninfo: $0) }
+    }
+
+    func replica(log: Logger = Logger(label: "keen-reports")) -> ReplicaOptions {
+        ReplicaOptions(primary: primaryURL.map { ConnectionSettings(conninfo: $0) },
+                       waitSeconds: StatementTimeout.seconds(replicaWait) ?? 600, log: log)
+    }
 
     func validate() throws {
         guard StatementTimeout.isValid(statementTimeout) else {
             throw ValidationError("--statement-timeout '\(statementTimeout.prefix(32))' is not a duration like 500ms, 30s, 15min, 2h or 0")
         }
+        guard StatementTimeout.isValid(replicaWait) else {
+            throw ValidationError("--replica-wait '\(replicaWait.prefix(32))' is not a duration like 30s, 10min or 1h")
+        }
+    }
+
+    /// For the commands that read one server.
+    func validateOneServer() throws {
+        if databaseURL.count > 1 { throw ValidationError("--database-url may be given once here (nightly takes several)") }
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KeenReports
+import Logging
 
 @main
 struct KeenReportsCommand: ParsableCommand {
@@ -28,6 +29,8 @@ struct KeenReportsCommand: ParsableCommand {
             exitForArgumentError(error)
         }
         Interrupts.shared.install()
+        // What the engine says while it works (a standby it waits for, a retry): one line each on stderr.
+        LoggingSystem.bootstrap { _ in TextLogHandler(interactive: false, prefix: "keen-reports: ") }
         do {
             var command = command
             try command.run()

@@ -53,7 +53,8 @@ struct NightlyCommand: ParsableCommand {
         }
         let options = NightlyRunner.Options(
             dates: try days.days(), zone: try days.zone(), jobs: jobs, stripeExport: stripeExport, tolerance: tolerance.value, formats: format.formats, outputDirectory: outputDir,
-            metricsFile: metricsFile, statementTimeout: connection.statementTimeout, connection: connection.settings)
+            metricsFile: metricsFile, statementTimeout: connection.statementTimeout, connection: connection.servers[0],
+            moreServers: Array(connection.servers.dropFirst()), replica: connection.replica(log: log))
         let status = try NightlyRunner(catalog: try catalog.load(), log: log).run(options)
         if status != .clean { throw ExitCode(status.rawValue) }
     }

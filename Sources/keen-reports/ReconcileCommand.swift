@@ -33,6 +33,7 @@ struct ReconcileCommand: ParsableCommand {
     @OptionGroup var catalog: CatalogOptions
 
     func validate() throws {
+        try connection.validateOneServer()
         if dryRun && !mark { throw ValidationError("--dry-run goes with --mark") }
         if mark && stripeExport == nil {
             throw ValidationError("--mark needs --stripe-export: nothing can be called reconciled without the processor's side")
@@ -45,7 +46,8 @@ struct ReconcileCommand: ParsableCommand {
                                              marking: mark ? LedgerMarking(dryRun: dryRun, settings: connection.settings,
                                                                            statementTimeout: connection.statementTimeout) : nil)
         let outcome = try Reconciler(catalog: try catalog.load()).run(
-            options, connection: connection.settings, output: outputDir, statementTimeout: connection.statementTimeout)
+            options, connection: connection.settings, output: outputDir, statementTimeout: connection.statementTimeout,
+            replica: connection.replica())
         for path in outcome.paths { print(path) }
         if let marked = outcome.marked {
             print("\(dryRun ? "would mark" : "marked"): \(marked["reconciled"] ?? 0) reconciled, \(marked["disputed"] ?? 0) disputed, \(marked["skipped"] ?? 0) skipped")

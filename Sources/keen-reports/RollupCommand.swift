@@ -20,6 +20,10 @@ struct RollupCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var catalog: CatalogOptions
 
+    func validate() throws {
+        try connection.validateOneServer()
+    }
+
     func run() throws {
         let results = try DailyUsageRollup(catalog: try catalog.load()).run(
             days: try days.days(), zone: try days.zone(), settings: connection.settings, dryRun: dryRun,

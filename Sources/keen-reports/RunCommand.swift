@@ -30,6 +30,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var catalog: CatalogOptions
 
     func validate() throws {
+        try connection.validateOneServer()
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
         do { _ = try ReportParameters(window: window.window(), userID: userID) } catch let error as EngineError {
             throw ValidationError(error.message)
@@ -43,7 +44,7 @@ struct RunCommand: ParsableCommand {
         let written = try ReportRunner(catalog: catalog).run(
             definitions, parameters: try ReportParameters(window: window.window(), userID: userID), connection: connection.settings,
             output: OutputOptions(directory: outputDir, formats: format.formats, formulaGuard: !noFormulaGuard),
-            statementTimeout: connection.statementTimeout, jobs: jobs)
+            statementTimeout: connection.statementTimeout, jobs: jobs, replica: connection.replica())
         for output in written {
             for path in output.paths { print("\(path)\t\(output.rows) rows") }
         }

@@ -92,6 +92,11 @@ public final class PostgresConnection {
         if let finalError { throw finalError }
     }
 
+    /// The server as this connection reached it: host (or socket folder) and port.
+    public var server: (host: String, port: String) {
+        (PQhost(connection).map { String(cString: $0) } ?? "", PQport(connection).map { String(cString: $0) } ?? "")
+    }
+
     /// `text` as an SQL string literal, quoted and escaped by libpq for this
     /// connection's encoding and settings (`PQescapeLiteral`).
     public func quoteLiteral(_ text: String) throws(EngineError) -> String {
@@ -116,10 +121,15 @@ public final class PostgresConnection {
         let message = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
             ?? String(cString: PQerrorMessage(connection))
         let text = settings.redact(Self.oneLine(message))
+        let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
+        // "canceling statement due to conflict with recovery" (40001), or the
+        // FATAL "terminating connection due to conflict with recovery".
+        if text.contains("conflict with recovery") {
+            return EngineError(.engineFailure, "\(what) was cancelled by the standby: \(text)", recoveryConflict: true)
+        }
         if PQstatus(connection) != CONNECTION_OK {
             return .database("lost the connection to PostgreSQL during a \(what): \(text)")
         }
-        let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
         if sqlState == "57014" {
             return .engine("\(what) was cancelled (statement timeout or interrupt): \(text)")
         }

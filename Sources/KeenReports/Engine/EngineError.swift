@@ -17,13 +17,23 @@ public enum ExitStatus: Int32, Sendable {
 public struct EngineError: Error, CustomStringConvertible, Sendable {
     public let status: ExitStatus
     public let message: String
+    /// A hot standby cancelled the statement, or ended the connection,
+    /// because it conflicted with WAL replay: the unit may be retried on a
+    /// new snapshot (`RecoveryConflictRetry`).
+    public let recoveryConflict: Bool
 
-    public init(_ status: ExitStatus, _ message: String) {
+    public init(_ status: ExitStatus, _ message: String, recoveryConflict: Bool = false) {
         self.status = status
         self.message = message
+        self.recoveryConflict = recoveryConflict
     }
 
     public var description: String { message }
+
+    /// The same failure, its message prefixed with where it happened.
+    public func prefixed(_ context: String) -> EngineError {
+        EngineError(status, "\(context): \(message)", recoveryConflict: recoveryConflict)
+    }
 
     public static func usage(_ message: String) -> EngineError { EngineError(.usage, message) }
     public static func badInput(_ message: String) -> EngineError { EngineError(.badInput, message) }

@@ -9,10 +9,14 @@ public struct TextLogHandler: LogHandler {
     public var metadataProvider: Logger.MetadataProvider?
     private let output: LogOutput
     private let interactive: Bool
+    /// Put before every line (`keen-reports: ` for the messages of a command
+    /// that is not the nightly run).
+    private let prefix: String
 
-    public init(output: LogOutput = LogOutput(), interactive: Bool) {
+    public init(output: LogOutput = LogOutput(), interactive: Bool, prefix: String = "") {
         self.output = output
         self.interactive = interactive
+        self.prefix = prefix
         logLevel = interactive ? .debug : .info
     }
 
@@ -25,9 +29,9 @@ public struct TextLogHandler: LogHandler {
         // "\r ESC[K" clears a progress line still on the screen.
         let clear = interactive ? "\r\u{1B}[K" : ""
         if event.level <= .debug {
-            output.emit(clear + event.message.description)
+            output.emit(clear + prefix + event.message.description)
         } else {
-            output.emit(clear + event.message.description + "\n")
+            output.emit(clear + prefix + event.message.description + "\n")
         }
     }
 }

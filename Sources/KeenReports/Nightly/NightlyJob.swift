@@ -38,6 +38,8 @@ public struct NightlyJobResult: Sendable {
     public let error: String?
     /// Per discrepancy type, for the reconciliation job.
     public let discrepancyCounts: [String: Int64]?
+    /// Failed because a hot standby's replay cancelled it: the day is retried.
+    public var recoveryConflict = false
 }
 
 /// The jobs still to run, shared by the workers.

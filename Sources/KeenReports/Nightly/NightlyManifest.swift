@@ -15,6 +15,10 @@ struct NightlyManifest {
     let exitStatus: ExitStatus
     /// The day's figures for the output folder's index page.
     let headline: JSONValue?
+    /// The server the day was read from, and how many times a recovery
+    /// conflict made it start again.
+    let server: ServerState
+    let retries: Int
 
     func json(folder: String) throws(EngineError) -> JSONValue {
         var formatter = TimestampFormatter(zone: window.zone)
@@ -48,6 +52,8 @@ struct NightlyManifest {
             ("tz", .string(window.zone.identifier)),
             ("window", .object([("from", .string(formatter.format(window.from))), ("to", .string(formatter.format(window.to)))])),
             ("snapshot", .string(snapshot)),
+            ("server", server.json),
+            ("retries", .integer(Int64(retries))),
             ("jobs", .integer(Int64(jobs))),
             ("stripe_export", stripeExport.map { .string(URL(fileURLWithPath: $0).lastPathComponent) } ?? .null),
             ("started_at", .string(formatter.format(startedAt))),

@@ -4,7 +4,7 @@ import Logging
 /// `keen-reports nightly`: every report of the catalogue that the nightly
 /// run includes, plus the reconciliation, for whole days, each day from one
 /// snapshot shared by `jobs` connections, into a folder that appears whole.
-public struct NightlyRunner {
+public struct NightlyRunner: Sendable {
     public struct Options: Sendable {
         public let dates: [CivilDate]
         public let zone: ReportTimeZone
@@ -16,12 +16,15 @@ public struct NightlyRunner {
         public let outputDirectory: String
         public let metricsFile: String?
         public let statementTimeout: String
-        public let connection: ConnectionSettings
+        /// The servers to read from: one, or several a backfill spreads its days over.
+        public let servers: [ConnectionSettings]
+        public let replica: ReplicaOptions
 
         public init(dates: [CivilDate], zone: ReportTimeZone, jobs: Int = 2, stripeExport: String? = nil,
                     tolerance: ExactDecimal = .zero, formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
                     outputDirectory: String, metricsFile: String? = nil,
-                    statementTimeout: String = ReportRunner.defaultStatementTimeout, connection: ConnectionSettings) {
+                    statementTimeout: String = ReportRunner.defaultStatementTimeout, connection: ConnectionSettings,
+                    moreServers: [ConnectionSettings] = [], replica: ReplicaOptions = ReplicaOptions()) {
             self.dates = dates
             self.zone = zone
             self.jobs = max(1, jobs)
@@ -31,7 +34,8 @@ public struct NightlyRunner {
             self.outputDirectory = outputDirectory
             self.metricsFile = metricsFile
             self.statementTimeout = statementTimeout
-            self.connection = connection
+            servers = [connection] + moreServers
+            self.replica = replica
         }
     }
 
@@ -56,22 +60,74 @@ public struct NightlyRunner {
         let payments = try options.stripeExport.map { path throws(EngineError) in try StripeExport.read(path: path) }
 
         let started = Date()
-        var worst = ExitStatus.clean
-        var lastResults: [NightlyJobResult] = []
-        var lastDate: CivilDate?
-        do {
-            for date in options.dates.sorted() {
-                let (status, results) = try runDay(date, options: options, payments: payments)
-                worst = Self.worse(worst, status)
-                lastResults = results
-                lastDate = date
+        let days = DayQueue(options.dates.sorted(), workers: options.servers.count)
+        let finished: [DayOutcome]
+        if options.servers.count == 1 || days.count == 1 {
+            finished = runDays(days, worker: 0, on: options.servers, options: options, payments: payments)
+        } else {
+            // One worker per server, each taking the next day.
+            let outcomes = DayOutcomes()
+            let group = DispatchGroup()
+            for (worker, server) in options.servers.enumerated() {
+                group.enter()
+                let runner = self
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    outcomes.append(runner.runDays(days, worker: worker, on: [server], options: options, payments: payments))
+                }
             }
-        } catch let error as EngineError {
-            try writeMetrics(options, started: started, status: error.status, date: lastDate, results: lastResults)
-            throw error
+            group.wait()
+            finished = outcomes.all
         }
-        try writeMetrics(options, started: started, status: worst, date: lastDate, results: lastResults)
+        let written = finished.compactMap { outcome in outcome.results.map { (outcome.date, $0) } }.sorted { $0.0 < $1.0 }
+        if !written.isEmpty {
+            do { try PageRenderer.renderIndex(options.outputDirectory) } catch {
+                log.pageFailed(options.outputDirectory + "/index.html", error)
+            }
+        }
+        let last = written.last
+        if let failure = finished.compactMap(\.error).first ?? (days.remaining.isEmpty ? nil : EngineError.database(
+            "no server answered for \(days.remaining.map(\.description).joined(separator: ", "))")) {
+            try writeMetrics(options, started: started, status: failure.status, date: last?.0, results: last?.1.1 ?? [])
+            throw failure
+        }
+        let worst = written.map(\.1.0).reduce(ExitStatus.clean, Self.worse)
+        try writeMetrics(options, started: started, status: worst, date: last?.0, results: last?.1.1 ?? [])
         return worst
+    }
+
+    /// Takes `worker`'s days from `days` until none is left or one fails,
+    /// each on the first of `servers` that answers; when none answers, the
+    /// day goes back for another worker.
+    private func runDays(_ days: DayQueue, worker: Int, on servers: [ConnectionSettings], options: Options,
+                         payments: [StripePayment]?) -> [DayOutcome] {
+        var outcomes: [DayOutcome] = []
+        while let date = days.next(for: worker) {
+            var unreachable: EngineError?
+            for server in servers {
+                do {
+                    let result = try RecoveryConflictRetry.run("the nightly run of \(date)", options: options.replica) { attempt in
+                        try runDay(date, server: server, retries: attempt, options: options, payments: payments)
+                    }
+                    outcomes.append(DayOutcome(date: date, results: result, error: nil))
+                    unreachable = nil
+                    break
+                } catch let error as EngineError where error.status == .databaseUnavailable {
+                    unreachable = error
+                } catch {
+                    outcomes.append(DayOutcome(date: date, results: nil,
+                                               error: error as? EngineError ?? .engine("\(error)")))
+                    return outcomes
+                }
+            }
+            if let unreachable {
+                days.stop(worker, givingBack: date)
+                if servers.count == 1 && options.servers.count > 1 { return outcomes }
+                outcomes.append(DayOutcome(date: date, results: nil, error: unreachable))
+                return outcomes
+            }
+        }
+        return outcomes
     }
 
     private func writeMetrics(_ options: Options, started: Date, status: ExitStatus, date: CivilDate?,
@@ -83,7 +139,8 @@ public struct NightlyRunner {
 
     /// One day: its reports into a staging folder, the manifest last, then
     /// the folder swapped in place of the day's old one.
-    func runDay(_ date: CivilDate, options: Options, payments: [StripePayment]?) throws -> (ExitStatus, [NightlyJobResult]) {
+    func runDay(_ date: CivilDate, server: ConnectionSettings, retries: Int, options: Options,
+                payments: [StripePayment]?) throws -> (ExitStatus, [NightlyJobResult]) {
         let started = Date()
         let window = try ReportWindow(days: date, through: date, zone: options.zone)
         let parameters = try ReportParameters(window: window)
@@ -94,7 +151,8 @@ public struct NightlyRunner {
         TemporaryFiles.shared.registerFolder(staging)
         defer { TemporaryFiles.shared.unregisterFolder(staging) }
         do {
-            let connection = try PostgresConnection(options.connection)
+            let connection = try PostgresConnection(server)
+            let serverState = try StandbyFreshness.ensure(connection, windowEnd: window.to, options: options.replica)
             let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: options.statementTimeout)
             let jobs = catalog.reports.filter(\.nightly).map(NightlyJob.report) + [.reconciliation]
             try RowSecurityCheck(queries: jobs.flatMap(\.queryNames).map(catalog.query(named:)), tenant: false)
@@ -114,7 +172,7 @@ public struct NightlyRunner {
             let group = DispatchGroup()
             for _ in 1..<min(options.jobs, jobs.count) {
                 group.enter()
-                let settings = options.connection
+                let settings = server
                 let timeout = options.statementTimeout
                 Thread.detachNewThread {
                     defer { group.leave() }
@@ -131,28 +189,79 @@ public struct NightlyRunner {
 
             let order = jobs.map(\.name)
             let results = queue.finished.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
+            if let conflict = results.first(where: \.recoveryConflict) {
+                throw EngineError(.engineFailure, "report \(conflict.name): \(conflict.error ?? "cancelled")", recoveryConflict: true)
+            }
             let status: ExitStatus = results.contains { !$0.succeeded } ? .engineFailure
                 : results.contains { ($0.discrepancyCounts?.values.reduce(0, +) ?? 0) > 0 } ? .discrepancies : .clean
             let headline = try? DaySections(folder: staging, written: Set(results.filter(\.succeeded).map(\.name))).headline
             let manifest = NightlyManifest(date: date, window: window, snapshot: snapshot, jobs: options.jobs,
                                            stripeExport: options.stripeExport,
                                            startedAt: Self.timestamp(started), finishedAt: Self.timestamp(Date()),
-                                           results: results, exitStatus: status, headline: headline?.json)
+                                           results: results, exitStatus: status, headline: headline?.json,
+                                           server: serverState, retries: retries)
             let manifestFile = try AtomicFile(path: staging + "/manifest.json")
             try manifestFile.write(try manifest.json(folder: staging).serialized(indent: 0) + "\n")
             try manifestFile.commit()
             // The page is a view of the files, made after them; it is not in the manifest.
             do { try PageRenderer.renderDay(staging) } catch { log.pageFailed(staging + "/index.html", error) }
             try DirectorySwap.replace(folder, with: staging)
-            do { try PageRenderer.renderIndex(options.outputDirectory) } catch {
-                log.pageFailed(options.outputDirectory + "/index.html", error)
-            }
             log.dayFinished(date: date, folder: folder, status: status, durationSeconds: Date().timeIntervalSince(started))
             return (status, results)
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
         }
+    }
+
+    /// The days of a run still to do, shared by the servers' workers. Day i
+    /// of the backfill belongs to worker i mod n, so the days are spread over
+    /// the servers whatever their speed; a worker whose server stopped
+    /// answering leaves its days to the others.
+    final class DayQueue: @unchecked Sendable {
+        private let lock = NSLock()
+        private var days: [(date: CivilDate, owner: Int)]
+        private var stopped: Set<Int> = []
+        let count: Int
+
+        init(_ days: [CivilDate], workers: Int = 1) {
+            self.days = days.enumerated().map { ($0.element, $0.offset % max(1, workers)) }
+            count = days.count
+        }
+
+        /// The next day for `worker`: its own first, then one whose worker stopped.
+        func next(for worker: Int = 0) -> CivilDate? {
+            lock.withLock {
+                guard let index = days.firstIndex(where: { $0.owner == worker })
+                        ?? days.firstIndex(where: { stopped.contains($0.owner) }) else { return nil }
+                return days.remove(at: index).date
+            }
+        }
+
+        /// `worker` stops, its server not answering: `day` and its other days go to the rest.
+        func stop(_ worker: Int, givingBack day: CivilDate) {
+            lock.withLock {
+                stopped.insert(worker)
+                days.insert((day, worker), at: 0)
+            }
+        }
+
+        var remaining: [CivilDate] { lock.withLock { days.map(\.date) } }
+    }
+
+    /// What became of one day: its status and results, or the failure that
+    /// ended the run.
+    struct DayOutcome: Sendable {
+        let date: CivilDate
+        let results: (ExitStatus, [NightlyJobResult])?
+        let error: EngineError?
+    }
+
+    final class DayOutcomes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var outcomes: [DayOutcome] = []
+        func append(_ more: [DayOutcome]) { lock.withLock { outcomes += more } }
+        var all: [DayOutcome] { lock.withLock { outcomes } }
     }
 
     static func worse(_ a: ExitStatus, _ b: ExitStatus) -> ExitStatus {
@@ -194,6 +303,7 @@ private struct JobContext: @unchecked Sendable {
                 _ = try? transaction.connection.execute("ROLLBACK TO SAVEPOINT nightly_job")
                 result = NightlyJobResult(name: job.name, succeeded: false, durationSeconds: Date().timeIntervalSince(started),
                                           files: [], error: (error as? EngineError)?.message ?? "\(error)", discrepancyCounts: nil)
+                result.recoveryConflict = (error as? EngineError)?.recoveryConflict ?? false
             }
             queue.record(result)
             log.reportFinished(date: date, result)

@@ -65,13 +65,15 @@ public struct Reconciler {
     }
 
     public func run(_ options: Options, connection settings: ConnectionSettings, output directory: String,
-                    statementTimeout: String = ReportRunner.defaultStatementTimeout) throws -> Outcome {
-        try ReportRunner.inSnapshot(settings: settings, parameters: try ReportParameters(window: options.window),
-                                    statementTimeout: statementTimeout, directory: directory) { transaction, staging in
+                    statementTimeout: String = ReportRunner.defaultStatementTimeout,
+                    replica: ReplicaOptions = ReplicaOptions()) throws -> Outcome {
+        if let marking = options.marking {
+            // Before waiting for anything: a standby is refused, a missing grant named.
+            try WriteTarget.marking.verify(on: try PostgresConnection(settings), checkPrivileges: !marking.dryRun)
+        }
+        return try ReportRunner.inSnapshot(settings: settings, parameters: try ReportParameters(window: options.window),
+                                    statementTimeout: statementTimeout, directory: directory, replica: replica) { transaction, staging in
             try RowSecurityCheck(queries: Self.queries.map(catalog.query(named:)), tenant: false).verify(on: transaction.connection)
-            if let marking = options.marking {
-                try WriteTarget.marking.verify(on: transaction.connection, checkPrivileges: !marking.dryRun)
-            }
             return try reconcile(options, transaction: transaction, directory: directory, staging: staging)
         }
     }

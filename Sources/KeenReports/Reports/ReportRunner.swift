@@ -22,9 +22,9 @@ public struct ReportRunner {
     /// connections sharing the snapshot (`SplitScan`).
     public func run(_ reports: [ReportDefinition], parameters: ReportParameters, connection settings: ConnectionSettings,
                     output options: OutputOptions, statementTimeout: String = Self.defaultStatementTimeout,
-                    jobs: Int = 1) throws -> [Written] {
+                    jobs: Int = 1, replica: ReplicaOptions = ReplicaOptions()) throws -> [Written] {
         try Self.inSnapshot(settings: settings, parameters: parameters, statementTimeout: statementTimeout,
-                            directory: options.directory) { transaction, staging in
+                            directory: options.directory, replica: replica) { transaction, staging in
             try RowSecurityCheck(queries: reports.flatMap { $0.queries.map(catalog.query(named:)) },
                                  tenant: parameters.userID != nil, offersTenant: true).verify(on: transaction.connection)
             var split: SplitContext?
@@ -43,22 +43,27 @@ public struct ReportRunner {
 
     /// Runs `body` in a read-only snapshot on a new connection, with files
     /// staged in `directory`: the files are put in place only when `body`
-    /// and the commit succeed, and removed otherwise.
+    /// and the commit succeed, and removed otherwise. On a hot standby the
+    /// snapshot is taken once the standby is fresh enough for the window,
+    /// and the whole unit starts again when replay cancels it.
     static func inSnapshot<Result>(settings: ConnectionSettings, parameters: ReportParameters, statementTimeout: String,
-                                   directory: String,
+                                   directory: String, replica: ReplicaOptions,
                                    _ body: (ReportTransaction, StagedFiles) throws -> Result) throws -> Result {
         try prepareDirectory(directory)
-        let connection = try PostgresConnection(settings)
-        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout)
-        let staging = StagedFiles()
-        do {
-            let result = try body(transaction, staging)
-            try transaction.commit()
-            try staging.commitAll()
-            return result
-        } catch {
-            staging.discardAll()
-            throw error
+        return try RecoveryConflictRetry.run("the run", options: replica) { _ in
+            let connection = try PostgresConnection(settings)
+            _ = try StandbyFreshness.ensure(connection, windowEnd: parameters.window.to, options: replica)
+            let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout)
+            let staging = StagedFiles()
+            do {
+                let result = try body(transaction, staging)
+                try transaction.commit()
+                try staging.commitAll()
+                return result
+            } catch {
+                staging.discardAll()
+                throw error
+            }
         }
     }
 
@@ -94,7 +99,7 @@ public struct ReportRunner {
                 try produce(report, context: context, outputs: outputs)
             }
         } catch let error as EngineError {
-            throw EngineError(error.status, "report \(report.name): \(error.message)")
+            throw error.prefixed("report \(report.name)")
         }
         return try report.outputs.map { definition in
             let output = outputs[definition.name]!

@@ -82,7 +82,7 @@ public final class ReportTransaction {
             }
             try decoder.finish()
         } catch let error as EngineError {
-            throw EngineError(error.status, "query \(query.name): \(error.message)")
+            throw error.prefixed("query \(query.name)")
         }
         return decoder.rowsDecoded
     }

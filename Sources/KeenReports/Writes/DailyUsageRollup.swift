@@ -39,15 +39,13 @@ public struct DailyUsageRollup {
         let query = catalog.query(named: report.queries[0])
         let columns = report.outputs[0].columns.map(\.name)
         let connection = try PostgresConnection(settings)
+        try WriteTarget.rollup.verify(on: connection, checkPrivileges: !dryRun)
         var results: [Day] = []
         for date in days.sorted() {
             let parameters = try ReportParameters(window: ReportWindow(days: date, through: date, zone: zone))
             let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout,
                                                     readOnly: dryRun)
-            if results.isEmpty {
-                try WriteTarget.rollup.verify(on: connection, checkPrivileges: !dryRun)
-                try RowSecurityCheck(queries: [query], tenant: false).verify(on: connection)
-            }
+            if results.isEmpty { try RowSecurityCheck(queries: [query], tenant: false).verify(on: connection) }
             var rows = TableColumns()
             var overflow: String?
             try transaction.stream(query) { row in

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+@testable import KeenReports
+
+/// Against a real streaming hot standby of the test server (scripts/test
+/// makes it with pg_basebackup): the same files as on the primary, a lagging
+/// standby refused (75), replay conflicts retried, a backfill over both.
+@Suite(.serialized) struct ReplicaTests {
+    static func standby(_ name: String) throws -> String {
+        try ReconciliationTests.environment("KEEN_TEST_STANDBY_\(name.uppercased())_URL")
+    }
+
+    static func primary(_ database: String) throws -> String {
+        let url = try TestEnvironment.databaseURL()
+        return url.replacingOccurrences(of: "/keen_test", with: "/\(database)")
+    }
+
+    /// The standby's server (its postgres database), for replay control.
+    static func standbyAdmin() throws -> PostgresConnection {
+        let url = try standby("test").replacingOccurrences(of: "/keen_test", with: "/postgres")
+        return try PostgresConnection(ConnectionSettings(conninfo: url))
+    }
+
+    /// Runs keen-reports against the standby's `database`, waiting for the
+    /// primary's WAL position.
+    static func onStandby(_ arguments: [String], database: String = "test", wait: String = "60s",
+                          environment: [String: String] = [:]) throws -> CommandResult {
+        let name = database == "test" ? "keen_test" : "keen_\(database)"
+        return try runKeenReports(arguments + ["--primary-url", try primary(name), "--replica-wait", wait],
+                                  environment: ["KEEN_DATABASE_URL": try standby(database)].merging(environment) { $1 })
+    }
+
+    /// Every file of two folders equal: CSV byte for byte, JSON but for
+    /// `generated_at` (and a manifest's times, snapshot and server).
+    static func expectSameFiles(_ a: String, _ b: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: a).filter { !$0.hasPrefix(".") && $0 != "index.html" }.sorted()
+        #expect(names == (try FileManager.default.contentsOfDirectory(atPath: b).filter { !$0.hasPrefix(".") && $0 != "index.html" }.sorted()),
+                sourceLocation: sourceLocation)
+        #expect(names.count >= 3, sourceLocation: sourceLocation)
+        for name in names where name != "manifest.json" {
+            func content(_ folder: String) throws -> String {
+                try String(contentsOfFile: folder + "/" + name, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+                    .filter { !$0.contains("\"generated_at\"") }.joined(separator: "\n")
+            }
+            #expect(try content(a) == content(b), "\(name)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func everyCommandWritesTheSameFilesOnTheStandby() throws {
+        let reports = try TestEnvironment.catalog().reports.map(\.name)
+        let window = ["--from", "2026-11-10", "--to", "2026-11-20", "--tz", "America/New_York"]
+        let (onPrimary, onStandby) = (try TestEnvironment.temporaryDirectory(), try TestEnvironment.temporaryDirectory())
+        let primaryRun = try runKeenReports(["run"] + reports + window + ["--output-dir", onPrimary])
+        let standbyRun = try Self.onStandby(["run"] + reports + window + ["--output-dir", onStandby])
+        #expect(primaryRun.status == 0 && standbyRun.status == 0, "\(standbyRun.stderr)")
+        try Self.expectSameFiles(onPrimary, onStandby)
+
+        let stripe = try ReconciliationTests.environment("KEEN_TEST_STRIPE_PLANTED")
+        let (reconciledPrimary, reconciledStandby) = (try TestEnvironment.temporaryDirectory(), try TestEnvironment.temporaryDirectory())
+        let planted = try runKeenReports(["reconcile", "--stripe-export", stripe, "--output-dir", reconciledPrimary] + window,
+                                         environment: ["KEEN_DATABASE_URL": try Self.primary("keen_planted")])
+        let plantedStandby = try Self.onStandby(["reconcile", "--stripe-export", stripe, "--output-dir", reconciledStandby] + window,
+                                                database: "planted")
+        #expect(planted.status == 1 && plantedStandby.status == 1, "\(plantedStandby.stderr)")
+        try Self.expectSameFiles(reconciledPrimary, reconciledStandby)
+
+        let (nightlyPrimary, nightlyStandby) = (try TestEnvironment.temporaryDirectory(), try TestEnvironment.temporaryDirectory())
+        #expect(try runKeenReports(["nightly", "--date", "2026-11-12", "--output-dir", nightlyPrimary]).status == 0)
+        let standbyNight = try Self.onStandby(["nightly", "--date", "2026-11-12", "--output-dir", nightlyStandby])
+        #expect(standbyNight.status == 0, "\(standbyNight.stderr)")
+        try Self.expectSameFiles(nightlyPrimary + "/2026-11-12", nightlyStandby + "/2026-11-12")
+        let manifest = try TestEnvironment.json(nightlyStandby + "/2026-11-12/manifest.json")
+        let server = try #require(manifest["server"] as? [String: Any])
+        #expect(server["role"] as? String == "standby" && (server["replay_lsn"] as? String)?.contains("/") == true)
+        #expect((server["system_identifier"] as? String)?.isEmpty == false)
+    }
+
+    @Test func aStandbyBehindTheWindowIsRefusedThenCatchesUp() throws {
+        let admin = try Self.standbyAdmin()
+        try admin.execute("SELECT pg_wal_replay_pause()")
+        defer { _ = try? admin.execute("SELECT pg_wal_replay_resume()") }
+        // A pause is only asked for until the startup process takes it.
+        for _ in 0..<100 where try admin.execute("SELECT pg_get_wal_replay_pause_state()").value(0, 0) != "paused" {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        // Committed on the primary while the standby does not replay.
+        let session = try #require(try TestEnvironment.query("""
+            INSERT INTO agent_sessions (user_id, session_id, git_branch, vision, working_directory, start_time, execution_status)
+            SELECT id, 'ses-late-' || gen_random_uuid(), 'b', 'v', '/w', '2026-11-22 12:00:00+00', 'running' FROM users LIMIT 1
+            RETURNING id::text
+            """, url: Self.primary("keen_scratch")).first?[0])
+        let directory = try TestEnvironment.temporaryDirectory()
+        let arguments = ["run", "session_usage", "--from", "2026-11-22", "--to", "2026-11-23", "--format", "csv", "--output-dir", directory]
+        let started = Date()
+        let stale = try Self.onStandby(arguments, database: "scratch", wait: "3s")
+        #expect(stale.status == 75, "\(stale.stderr)")
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(stale.stderr.contains("waiting") && stale.stderr.contains("paused"), "\(stale.stderr)")
+        #expect(try TestEnvironment.entries(directory).isEmpty, "nothing written for a stale standby")
+
+        try admin.execute("SELECT pg_wal_replay_resume()")
+        let fresh = try Self.onStandby(arguments, database: "scratch")
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(try TestEnvironment.csv(directory + "/session_usage.csv").contains { $0[0] == session }, "the late row is in")
+    }
+
+    @Test func aReplayConflictIsRetriedOnANewSnapshot() throws {
+        let admin = try Self.standbyAdmin()
+        try admin.execute("ALTER SYSTEM SET max_standby_streaming_delay = 0")
+        try admin.execute("SELECT pg_reload_conf()")
+        defer {
+            _ = try? admin.execute("ALTER SYSTEM RESET max_standby_streaming_delay")
+            _ = try? admin.execute("SELECT pg_reload_conf()")
+        }
+        let catalog = try TestEnvironment.catalogWith([("slow_sessions", "SELECT count(*)::int8 AS n FROM agent_sessions, pg_sleep(2)")])
+        let directory = try TestEnvironment.temporaryDirectory()
+        let standbyURL = try Self.standby("scratch") + "?application_name=keen_conflict_test"
+        let command = try RunningCommand(["run", "slow_sessions", "--from", "2026-11-01", "--to", "2026-11-02", "--format", "csv",
+                                          "--output-dir", directory, "--primary-url", try Self.primary("keen_scratch")],
+                                         environment: ["KEEN_REPORTS_CATALOG": catalog, "KEEN_DATABASE_URL": standbyURL])
+        var running = false
+        for _ in 0..<100 where !running {
+            running = try admin.execute("""
+                SELECT count(*) FROM pg_stat_activity WHERE application_name = 'keen_conflict_test' AND query LIKE 'COPY%' AND state = 'active'
+                """).value(0, 0) != "0"
+            if !running { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(running, "the report runs on the standby")
+        // An ACCESS EXCLUSIVE lock on the primary, replayed on the standby,
+        // conflicts with the report's read of the table.
+        let primary = try PostgresConnection(ConnectionSettings(conninfo: try Self.primary("keen_scratch")))
+        try primary.execute("BEGIN")
+        try primary.execute("LOCK TABLE agent_sessions IN ACCESS EXCLUSIVE MODE")
+        try primary.execute("COMMIT")
+        let result = command.wait()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("conflict with recovery") && result.stderr.contains("retry 1 of 3"), "\(result.stderr)")
+        let count = try TestEnvironment.query("SELECT count(*)::text FROM agent_sessions", url: Self.primary("keen_scratch"))[0][0]
+        #expect(try TestEnvironment.csv(directory + "/slow_sessions.csv") == [["n"], [count ?? ""]])
+    }
+
+    @Test func aBackfillSpreadsItsDaysOverBothServers() throws {
+        let spread = try TestEnvironment.temporaryDirectory()
+        let result = try runKeenReports(["nightly", "--from-date", "2026-11-05", "--to-date", "2026-11-08", "--output-dir", spread,
+                                         "--database-url", TestEnvironment.databaseURL(), "--database-url", Self.standby("test"),
+                                         "--primary-url", TestEnvironment.databaseURL()])
+        #expect(result.status == 0, "\(result.stderr)")
+        let alone = try TestEnvironment.temporaryDirectory()
+        #expect(try runKeenReports(["nightly", "--from-date", "2026-11-05", "--to-date", "2026-11-08", "--output-dir", alone]).status == 0)
+        var roles: Set<String> = []
+        for day in ["2026-11-05", "2026-11-06", "2026-11-07", "2026-11-08"] {
+            try Self.expectSameFiles(spread + "/" + day, alone + "/" + day)
+            let server = try #require(try TestEnvironment.json(spread + "/\(day)/manifest.json")["server"] as? [String: Any])
+            roles.insert(server["role"] as? String ?? "")
+        }
+        #expect(roles == ["primary", "standby"], "the manifests name both servers")
+    }
+
+    @Test func theWritingCommandsRefuseAStandby() throws {
+        let rollup = try runKeenReports(["rollup", "--date", "2026-11-05"], environment: ["KEEN_DATABASE_URL": try Self.standby("test")])
+        #expect(rollup.status == 64 && rollup.stderr.contains("hot standby"), "\(rollup.stderr)")
+        let mark = try runKeenReports(["reconcile", "--from", "2026-11-10", "--to", "2026-11-20", "--mark", "--stripe-export",
+                                       ReconciliationTests.environment("KEEN_TEST_STRIPE_PLANTED"),
+                                       "--output-dir", try TestEnvironment.temporaryDirectory()],
+                                      environment: ["KEEN_DATABASE_URL": try Self.standby("planted")])
+        #expect(mark.status == 64 && mark.stderr.contains("hot standby"), "\(mark.stderr)")
+    }
+}
