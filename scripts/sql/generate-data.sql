@@ -1,7 +1,11 @@
 -- Deterministic, scalable data for keen's schema.
 --
---   psql -v scale=1 -v seed=42 -f scripts/sql/generate-data.sql
+--   psql -v scale=1 -v seed=42 [-v days=41] [-v users=N] -f scripts/sql/generate-data.sql
 --
+-- days: how many days of history end on 2026-11-29 (41 by default); the
+-- sessions of a scale are spread over them, so for the same volume per day
+-- give a scale in proportion to the days. users: how many users (40 per
+-- unit of scale by default).
 -- Everything is computed server side with generate_series, and every random
 -- choice is a hash of (seed, purpose, row number), so the same scale and seed
 -- give byte-identical data whatever the plan or parallelism. Scale 1 is about
@@ -46,12 +50,12 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     END
 $$;
 
-CREATE OR REPLACE FUNCTION keen_gen.generate(scale numeric, seed int) RETURNS void
+CREATE OR REPLACE FUNCTION keen_gen.generate(scale numeric, seed int, days int, users int) RETURNS void
 LANGUAGE plpgsql AS $fn$
 DECLARE
-    base constant timestamptz := '2026-10-20 00:00:00+00';
-    span_seconds constant float8 := 41 * 86400;  -- through 2026-11-29
-    n_users constant int := greatest(2, ceil(40 * scale))::int;
+    base constant timestamptz := '2026-11-30 00:00:00+00'::timestamptz - make_interval(days => days);
+    span_seconds constant float8 := days * 86400;  -- through 2026-11-29
+    n_users constant int := coalesce(users, greatest(2, ceil(40 * scale))::int);
     n_roots constant int := greatest(2, ceil(1000 * scale))::int;
     lvl int;
     tools constant text[] := ARRAY['read_file', 'write_file', 'run_command', 'search_code',
@@ -289,7 +293,15 @@ BEGIN
 END
 $fn$;
 
-SELECT keen_gen.generate(:scale, :seed);
+\if :{?days}
+\else
+\set days 41
+\endif
+\if :{?users}
+\else
+\set users NULL
+\endif
+SELECT keen_gen.generate(:scale, :seed, :days, :users);
 ANALYZE;
 
 -- The payments a Stripe dashboard export would list for the ledger's
