@@ -32,6 +32,12 @@ struct NightlyCommand: ParsableCommand {
     @Option(help: "text or json (one JSON object per line).")
     var logFormat: LogFormat = .text
 
+    @Flag(help: "Reconcile the whole ledger tonight instead of starting from the last checkpoint.")
+    var full = false
+
+    @Option(help: ArgumentHelp("Reconcile the whole ledger at least once every this many days.", valueName: "DAYS"))
+    var fullEvery = 7
+
     @OptionGroup var format: FormatOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var catalog: CatalogOptions
@@ -42,6 +48,7 @@ struct NightlyCommand: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
+        guard fullEvery >= 1 else { throw ValidationError("--full-every must be at least 1 day") }
     }
 
     func run() throws {
@@ -51,10 +58,12 @@ struct NightlyCommand: ParsableCommand {
             case .json: JSONLogHandler()
             }
         }
-        let options = NightlyRunner.Options(
+        var options = NightlyRunner.Options(
             dates: try days.days(), zone: try days.zone(), jobs: jobs, stripeExport: stripeExport, tolerance: tolerance.value, formats: format.formats, outputDirectory: outputDir,
             metricsFile: metricsFile, statementTimeout: connection.statementTimeout, connection: connection.servers[0],
             moreServers: Array(connection.servers.dropFirst()), replica: connection.replica(log: log))
+        options.fullPass = full
+        options.fullPassEvery = fullEvery
         let status = try NightlyRunner(catalog: try catalog.load(), log: log).run(options)
         if status != .clean { throw ExitCode(status.rawValue) }
     }

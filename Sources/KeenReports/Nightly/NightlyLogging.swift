@@ -40,4 +40,9 @@ extension Logger {
         self.error("cannot write the page \(path): \((error as? EngineError)?.message ?? "\(error)")",
                    metadata: ["event": "page.failed", "path": "\(path)"])
     }
+
+    func ledgerPass(date: CivilDate, kind: String, note: String) {
+        notice("[\(date)] reconciliation: \(kind) pass of the ledger, \(note)",
+               metadata: ["event": "reconciliation.ledger_pass", "date": "\(date)", "kind": "\(kind)", "note": "\(note)"])
+    }
 }

@@ -19,6 +19,10 @@ public struct NightlyRunner: Sendable {
         /// The servers to read from: one, or several a backfill spreads its days over.
         public let servers: [ConnectionSettings]
         public let replica: ReplicaOptions
+        /// The reconciliation reads the whole ledger when this many days have
+        /// passed since its last full pass (and with `fullPass`, always).
+        public var fullPassEvery = 7
+        public var fullPass = false
 
         public init(dates: [CivilDate], zone: ReportTimeZone, jobs: Int = 2, stripeExport: String? = nil,
                     tolerance: ExactDecimal = .zero, formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
@@ -161,8 +165,9 @@ public struct NightlyRunner: Sendable {
             try afterSnapshot?()
 
             let queue = NightlyJobQueue(jobs)
-            let reconciliation = try Reconciler.Options(window: window, tolerance: options.tolerance, stripePayments: payments,
+            var reconciliation = try Reconciler.Options(window: window, tolerance: options.tolerance, stripePayments: payments,
                                                        stripeExportName: options.stripeExport, formats: options.formats)
+            reconciliation.nightly = ledgerStart(date, window: window, options: options)
             let context = JobContext(catalog: catalog, parameters: parameters, reconciliation: reconciliation,
                                      output: OutputOptions(directory: staging, formats: options.formats), folder: staging,
                                      date: date, log: log)
@@ -264,6 +269,21 @@ public struct NightlyRunner: Sendable {
         var all: [DayOutcome] { lock.withLock { outcomes } }
     }
 
+    /// Where a night's reconciliation starts: the newest trustworthy
+    /// checkpoint, unless a full pass is due (none, `--full`, or the last full
+    /// pass `fullPassEvery` days ago or more).
+    func ledgerStart(_ date: CivilDate, window: ReportWindow, options: Options) -> Reconciler.NightlyLedger {
+        if options.fullPass { return .init(date: date, checkpoint: nil, whyFull: "--full was given") }
+        let (checkpoint, problem) = LedgerCheckpoint.newest(in: options.outputDirectory, before: date, windowStart: window.from)
+        guard let checkpoint else { return .init(date: date, checkpoint: nil, whyFull: problem) }
+        let age = date.daysSinceUnixEpoch - checkpoint.lastFullPass.daysSinceUnixEpoch
+        if age >= Int64(options.fullPassEvery) {
+            return .init(date: date, checkpoint: nil,
+                         whyFull: "the last full pass was on \(checkpoint.lastFullPass), \(age) days ago (one at least every \(options.fullPassEvery))")
+        }
+        return .init(date: date, checkpoint: checkpoint, whyFull: nil)
+    }
+
     static func worse(_ a: ExitStatus, _ b: ExitStatus) -> ExitStatus {
         func rank(_ status: ExitStatus) -> Int { status == .clean ? 0 : status == .discrepancies ? 1 : 2 }
         return rank(b) > rank(a) ? b : a
@@ -326,6 +346,7 @@ private struct JobContext: @unchecked Sendable {
         case .reconciliation:
             let outcome = try Reconciler(catalog: catalog).reconcile(reconciliation, transaction: transaction,
                                                                      directory: folder, staging: staging)
+            if let pass = outcome.ledgerPass { log.ledgerPass(date: date, kind: pass.kind, note: pass.note) }
             let files = outcome.paths.map { path in
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 let table = name.hasPrefix("reconciliation_discrepancies") || name == "reconciliation.xlsx"

@@ -1,16 +1,28 @@
 /// The ledger checks, fed the `reconciliation_ledger` rows one at a time in
 /// ledger order (account, created_at, id). Holds one account's running state,
 /// so a ledger of any length reconciles in the same memory.
+///
+/// Seeded with a checkpoint, it is fed `reconciliation_ledger_since` instead:
+/// each account starts from the checkpoint's balance and sums, so the chain
+/// links to the checkpoint and the lifetime checks add the new rows to its
+/// sums. With `keepsCheckpoint` it also sums every account up to the window's
+/// end, for the next night's checkpoint (memory then grows with the accounts).
 struct LedgerPass {
     let window: ReportWindow
     let tolerance: ExactDecimal
     private(set) var discrepancies: [Discrepancy] = []
     private(set) var totals = LedgerTotals()
     private var account: Account?
+    private let seed: LedgerCheckpoint?
+    private let keepsCheckpoint: Bool
+    /// Each account summed up to the window's end (with `keepsCheckpoint`).
+    private(set) var checkpointAccounts: [String: LedgerCheckpoint.AccountState] = [:]
 
-    init(window: ReportWindow, tolerance: ExactDecimal) {
+    init(window: ReportWindow, tolerance: ExactDecimal, seed: LedgerCheckpoint? = nil, keepsCheckpoint: Bool = false) {
         self.window = window
         self.tolerance = tolerance
+        self.seed = seed
+        self.keepsCheckpoint = keepsCheckpoint
     }
 
     private struct Account {
@@ -26,6 +38,20 @@ struct LedgerPass {
         var closingBalance: ExactDecimal?
         var purchased = ExactDecimal.zero
         var used = ExactDecimal.zero
+        /// The account up to the window's end, for the next checkpoint.
+        var atWindowEnd = LedgerCheckpoint.AccountState()
+
+        /// Starts from what a checkpoint summed before the rows that follow.
+        mutating func start(from state: LedgerCheckpoint.AccountState, window: ReportWindow, asOf: Timestamp) {
+            atWindowEnd = state
+            purchased = state.purchased
+            used = state.used
+            guard state.lastTransaction != nil else { return }
+            previousBalance = state.balance
+            latestBalance = state.balance
+            if asOf <= window.from { openingBalance = state.balance }
+            if asOf <= window.to { closingBalance = state.balance }
+        }
     }
 
     mutating func consume(_ row: CopyRow) throws {
@@ -34,6 +60,7 @@ struct LedgerPass {
             finishAccount()
             account = Account(id: accountID, userID: try row.uuid(1) ?? "", currentBalance: try row.decimal(2) ?? .zero,
                               lifetimePurchased: try row.decimal(3) ?? .zero, lifetimeSpent: try row.decimal(4) ?? .zero)
+            if let seed, let state = seed.accounts[accountID] { account!.start(from: state, window: window, asOf: seed.asOf) }
             totals.accounts += 1
         }
         guard let transactionID = try row.uuid(5) else { return }  // an account with no transactions
@@ -47,7 +74,14 @@ struct LedgerPass {
         if type == "purchase" { state.purchased += amount }
         if type == "usage" { state.used += amount }
         if createdAt < window.from { state.openingBalance = balanceAfter }
-        if createdAt < window.to { state.closingBalance = balanceAfter }
+        if createdAt < window.to {
+            state.closingBalance = balanceAfter
+            state.atWindowEnd.lastTransaction = transactionID
+            state.atWindowEnd.balance = balanceAfter
+            if type == "purchase" { state.atWindowEnd.purchased += amount }
+            if type == "usage" { state.atWindowEnd.used += amount }
+            state.atWindowEnd.count += 1
+        }
 
         if createdAt >= window.from && createdAt < window.to {
             totals.countInWindow(type: type, status: row.text(13), amount: amount)
@@ -84,6 +118,7 @@ struct LedgerPass {
     mutating func finishAccount() {
         guard let state = account else { return }
         account = nil
+        if keepsCheckpoint { checkpointAccounts[state.id] = state.atWindowEnd }
         totals.openingBalanceTotal += state.openingBalance ?? .zero
         totals.closingBalanceTotal += state.closingBalance ?? .zero
         let latest = state.latestBalance ?? .zero

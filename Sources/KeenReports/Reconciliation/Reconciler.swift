@@ -17,6 +17,9 @@ public struct Reconciler {
         public let formats: Set<OutputOptions.Format>
         /// `--mark`: change the ledger's reconciliation statuses after the checks.
         public let marking: LedgerMarking?
+        /// A nightly day: the checkpoint to start from (nil: a full pass, for
+        /// `whyFull`), and a new checkpoint to write at the day's end.
+        var nightly: NightlyLedger?
 
         public init(window: ReportWindow, tolerance: ExactDecimal = .zero, stripeExport path: String? = nil,
                     formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
@@ -43,6 +46,13 @@ public struct Reconciler {
         }
     }
 
+    /// How a night reads the ledger.
+    struct NightlyLedger: Sendable {
+        let date: CivilDate
+        let checkpoint: LedgerCheckpoint?
+        let whyFull: String?
+    }
+
     public struct Outcome: Sendable {
         public let discrepancies: Int
         public let balanced: Bool
@@ -51,12 +61,15 @@ public struct Reconciler {
         public let counts: [String: Int64]
         /// With --mark: reconciled, disputed and skipped.
         public var marked: [String: Int]?
+        /// A night's ledger pass: full or incremental, and why full.
+        public var ledgerPass: (kind: String, note: String)?
         public var clean: Bool { discrepancies == 0 && balanced }
         public var exitStatus: ExitStatus { clean ? .clean : .discrepancies }
     }
 
-    public static let queries = ["reconciliation_ledger", "reconciliation_sessions", "reconciliation_duplicate_intents",
-                                 "reconciliation_purchases", "reconciliation_customers", "reconciliation_pending_ageing"]
+    public static let queries = ["reconciliation_ledger", "reconciliation_ledger_since", "reconciliation_history_count",
+                                 "reconciliation_sessions", "reconciliation_duplicate_intents", "reconciliation_purchases",
+                                 "reconciliation_customers", "reconciliation_pending_ageing"]
 
     let catalog: ReportCatalog
 
@@ -82,8 +95,15 @@ public struct Reconciler {
     public func reconcile(_ options: Options, transaction: ReportTransaction, directory: String,
                           staging: StagedFiles) throws -> Outcome {
         let window = options.window
-        var ledger = LedgerPass(window: window, tolerance: options.tolerance)
-        try transaction.stream(catalog.query(named: "reconciliation_ledger")) { try ledger.consume($0) }
+        let (seed, whyFull) = try checkedSeed(options.nightly, transaction: transaction)
+        var ledger = LedgerPass(window: window, tolerance: options.tolerance, seed: seed, keepsCheckpoint: options.nightly != nil)
+        if let seed {
+            try transaction.stream(catalog.query(named: "reconciliation_ledger_since"), more: ["since": seed.asOf.utcText]) {
+                try ledger.consume($0)
+            }
+        } else {
+            try transaction.stream(catalog.query(named: "reconciliation_ledger")) { try ledger.consume($0) }
+        }
         ledger.finishAccount()
         var discrepancies = ledger.discrepancies
 
@@ -137,9 +157,21 @@ public struct Reconciler {
             marked = outcome
         }
 
+        var ledgerPass: (kind: String, note: String)?
+        if let nightly = options.nightly {
+            let checkpoint = LedgerCheckpoint(asOf: window.to,
+                                              transactionsBefore: ledger.checkpointAccounts.values.reduce(0) { $0 + $1.count },
+                                              lastFullPass: seed?.lastFullPass ?? nightly.date, accounts: ledger.checkpointAccounts)
+            let file = try staging.create(directory + "/" + LedgerCheckpoint.fileName)
+            try checkpoint.write(to: file)
+            paths.append(file.path)
+            ledgerPass = seed.map { ("incremental", "from the checkpoint of \($0.day?.description ?? "?") (transactions since \($0.asOf.utcText))") }
+                ?? ("full", whyFull ?? "a full pass")
+        }
         let summary = ReconciliationSummary(options: options, parameters: parametersJSON, generatedAt: generatedAt,
                                             totals: totals, balanced: balanced, discrepancies: discrepancies,
-                                            pendingAgeing: pendingAgeing, marked: marked)
+                                            pendingAgeing: pendingAgeing, marked: marked,
+                                            ledgerPass: ledgerPass.map { JSONValue.object([("kind", .string($0.kind)), ("note", .string($0.note))]) })
         let summaryFile = try staging.create(directory + "/reconciliation_summary.json")
         try summaryFile.write(summary.json.serialized(indent: 0) + "\n")
         paths.append(summaryFile.path)
@@ -151,7 +183,25 @@ public struct Reconciler {
         var counts = Dictionary(uniqueKeysWithValues: DiscrepancyType.allCases.map { ($0.rawValue, Int64(0)) })
         for discrepancy in discrepancies { counts[discrepancy.type.rawValue, default: 0] += 1 }
         return Outcome(discrepancies: discrepancies.count, balanced: balanced, paths: paths, counts: counts,
-                       marked: marked.map { ["reconciled": $0.reconciled, "disputed": $0.disputed, "skipped": $0.skipped] })
+                       marked: marked.map { ["reconciled": $0.reconciled, "disputed": $0.disputed, "skipped": $0.skipped] },
+                       ledgerPass: ledgerPass)
+    }
+
+    /// The checkpoint a night may start from, checked against the ledger as
+    /// it is now: when the count of transactions created before its end has
+    /// changed (a backdated insert, a delete), history moved behind it and
+    /// the night makes a full pass instead. Returns the seed, or why none.
+    private func checkedSeed(_ nightly: NightlyLedger?, transaction: ReportTransaction) throws -> (LedgerCheckpoint?, String?) {
+        guard let nightly else { return (nil, nil) }
+        guard let checkpoint = nightly.checkpoint else { return (nil, nightly.whyFull) }
+        var count: Int64 = 0
+        try transaction.stream(catalog.query(named: "reconciliation_history_count"), more: ["since": checkpoint.asOf.utcText]) {
+            count = try $0.integer(0) ?? 0
+        }
+        guard count == checkpoint.transactionsBefore else {
+            return (nil, "history changed behind the checkpoint of \(checkpoint.day?.description ?? "?"): \(count) transactions were created before \(checkpoint.asOf.utcText), the checkpoint counted \(checkpoint.transactionsBefore)")
+        }
+        return (checkpoint, nil)
     }
 
     /// SESSION_COST_MISMATCH or UNBILLED_SESSION for one session that ended

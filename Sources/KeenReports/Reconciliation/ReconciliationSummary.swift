@@ -9,7 +9,8 @@ struct ReconciliationSummary {
     static let knownStatuses = ["pending", "reconciled", "disputed", LedgerTotals.unsetStatus]
 
     init(options: Reconciler.Options, parameters: JSONValue, generatedAt: String, totals: LedgerTotals, balanced: Bool,
-         discrepancies: [Discrepancy], pendingAgeing: [PendingAgeing.Bucket], marked: LedgerMarking.Outcome?) {
+         discrepancies: [Discrepancy], pendingAgeing: [PendingAgeing.Bucket], marked: LedgerMarking.Outcome?,
+         ledgerPass: JSONValue? = nil) {
         func amount(_ value: ExactDecimal) -> JSONValue { .string(value.formatted(places: 4)) }
         func table(_ entries: [String: LedgerTotals.CountAndSum], known: [String]) -> JSONValue {
             let keys = known + entries.keys.filter { !known.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -45,6 +46,7 @@ struct ReconciliationSummary {
                 ("paid_payments", .integer(Int64(payments.filter(\.isPaid).count))),
             ])))
         }
+        if let ledgerPass { members.append(("ledger_pass", ledgerPass)) }
         members.append(("pending_ageing", .object(pendingAgeing.map { bucket in
             (bucket.name, .object([("count", .integer(bucket.count)), ("sum", amount(bucket.sum))]))
         })))

@@ -13,6 +13,8 @@ public struct ReportParameters: Sendable {
         "from": .timestamptz, "to": .timestamptz, "tz": .text, "user_id": .uuid,
         // The block range a split scan reads (see ScanRange); all of it by default.
         "ctid_from": .tid, "ctid_to": .tid,
+        // Where an incremental reconciliation starts reading the ledger (its checkpoint's end).
+        "since": .timestamptz,
     ]
 
     public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {

@@ -64,9 +64,11 @@ public final class ReportTransaction {
     }
 
     /// Streams the query's rows, decoded from binary COPY; returns the count.
+    /// `more` adds parameters of this query alone (the reconciliation's `since`).
     @discardableResult
-    public func stream(_ query: QueryFile, _ onRow: (CopyRow) throws -> Void) throws -> Int {
+    public func stream(_ query: QueryFile, more: [String: String?] = [:], _ onRow: (CopyRow) throws -> Void) throws -> Int {
         var quoted: [String: String] = [:]
+        let values = self.values.merging(more) { $1 }
         for parameter in query.parameters {
             guard let value = values[parameter.name] ?? nil, !value.isEmpty else { continue }
             quoted[parameter.name] = try connection.quoteLiteral(value)

@@ -1,0 +1,108 @@
+import Foundation
+
+/// `reconciliation_checkpoint.json`: the ledger as a nightly reconciliation
+/// read it, summed up to the end of its day (`asOf`), so that the next night
+/// reads only what came after. Per account: the last transaction before
+/// `asOf` and its stored `balance_after`, the sums of its purchases and usage,
+/// and its count; for the whole ledger, the count of transactions before
+/// `asOf`. The file is written with the day's other files and listed, with
+/// its SHA-256, in the day's manifest; a night trusts it only when the digest
+/// still matches.
+///
+/// Layout: a header object on the first line, then one account per line, so
+/// a ledger of many accounts is written and read a line at a time.
+struct LedgerCheckpoint: Sendable {
+    struct AccountState: Sendable, Equatable {
+        var lastTransaction: String?
+        var balance = ExactDecimal.zero
+        var purchased = ExactDecimal.zero
+        var used = ExactDecimal.zero
+        var count: Int64 = 0
+    }
+
+    static let fileName = "reconciliation_checkpoint.json"
+    static let version: Int64 = 1
+
+    /// Transactions created before this are summed up here.
+    let asOf: Timestamp
+    /// Every transaction created before `asOf`, when the checkpoint was made.
+    let transactionsBefore: Int64
+    /// The day of the last full pass behind this checkpoint (itself when full).
+    let lastFullPass: CivilDate
+    /// The day folder it came from, for the log.
+    var day: CivilDate?
+    var accounts: [String: AccountState]
+
+    func write(to file: AtomicFile) throws(EngineError) {
+        try file.write(JSONValue.object([
+            ("checkpoint", .string("reconciliation_ledger")), ("version", .integer(Self.version)),
+            ("as_of", .string(asOf.utcText)), ("as_of_unix_us", .integer(asOf.unixMicroseconds)),
+            ("transactions_before", .integer(transactionsBefore)),
+            ("last_full_pass", .string(lastFullPass.description)), ("accounts", .integer(Int64(accounts.count))),
+        ]).serialized() + "\n")
+        for (id, state) in accounts.sorted(by: { $0.key < $1.key }) {
+            try file.write(JSONValue.object([
+                ("account_id", .string(id)), ("last_transaction_id", state.lastTransaction.map(JSONValue.string) ?? .null),
+                ("balance", .string(state.balance.formatted(places: 4))), ("purchased", .string(state.purchased.formatted(places: 4))),
+                ("used", .string(state.used.formatted(places: 4))), ("count", .integer(state.count)),
+            ]).serialized() + "\n")
+        }
+    }
+
+    /// Reads a checkpoint whose bytes must hash to `sha256` (the manifest's).
+    static func read(path: String, sha256: String) throws(EngineError) -> LedgerCheckpoint {
+        guard try SHA256.hexDigest(ofFile: path) == sha256 else {
+            throw .badInput("\(path) does not match the SHA-256 its manifest lists (damaged or changed)")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .badInput("\(path) is not readable text") }
+        var lines = text.split(separator: "\n").makeIterator()
+        func object(_ line: Substring?) throws(EngineError) -> [String: Any] {
+            guard let line, let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+                throw .badInput("\(path): a line is not a JSON object")
+            }
+            return object
+        }
+        let header = try object(lines.next())
+        guard header["checkpoint"] as? String == "reconciliation_ledger", try header.integer("version", in: path) == version,
+              let lastFull = CivilDate(try header.text("last_full_pass", in: path)) else {
+            throw .badInput("\(path): not a ledger checkpoint of version \(version)")
+        }
+        let asOf = Timestamp(unixMicroseconds: try header.integer("as_of_unix_us", in: path))
+        var accounts: [String: AccountState] = [:]
+        while let line = lines.next() {
+            let account = try object(line)
+            accounts[try account.text("account_id", in: path)] = AccountState(
+                lastTransaction: account.optionalText("last_transaction_id"), balance: try account.decimal("balance", in: path),
+                purchased: try account.decimal("purchased", in: path), used: try account.decimal("used", in: path),
+                count: try account.integer("count", in: path))
+        }
+        guard accounts.count == (try header.integer("accounts", in: path)) else { throw .badInput("\(path): accounts are missing") }
+        return LedgerCheckpoint(asOf: asOf, transactionsBefore: try header.integer("transactions_before", in: path),
+                                lastFullPass: lastFull, accounts: accounts)
+    }
+
+    /// The newest checkpoint a nightly run left before `date` in
+    /// `directory`, whose end is not after `windowStart`; nil, with why,
+    /// when there is none it can trust.
+    static func newest(in directory: String, before date: CivilDate,
+                       windowStart: Timestamp) -> (checkpoint: LedgerCheckpoint?, problem: String?) {
+        let days = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .compactMap(CivilDate.init).filter { $0 < date }.sorted(by: >)
+        for day in days {
+            let folder = directory + "/\(day)"
+            guard let manifest = try? ReportJSONFile(path: folder + "/manifest.json").members,
+                  let files = manifest["files"] as? [[String: Any]] else { continue }
+            guard let listed = files.first(where: { $0["name"] as? String == fileName }),
+                  let digest = listed["sha256"] as? String else { continue }
+            do {
+                var checkpoint = try read(path: folder + "/" + fileName, sha256: digest)
+                guard checkpoint.asOf <= windowStart else { continue }
+                checkpoint.day = day
+                return (checkpoint, nil)
+            } catch {
+                return (nil, "the checkpoint of \(day) cannot be used: \(error.message)")
+            }
+        }
+        return (nil, "no earlier day has a checkpoint")
+    }
+}
