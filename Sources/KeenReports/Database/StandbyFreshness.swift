@@ -4,8 +4,8 @@ import Foundation
 /// replayed what the window needs, so a report from a lagging standby is
 /// never yesterday's numbers with rows missing:
 ///
-/// - with `--primary-url`: up to the primary's current WAL position, read
-///   now (exact, and right even when the primary is idle);
+/// - with `--primary-url`: up to the primary's current WAL insert position,
+///   read now (exact, and right even when the primary is idle);
 /// - without: until `pg_last_xact_replay_timestamp()` is at or after the
 ///   window's end. An idle primary commits nothing, so the timestamp can
 ///   stay before the end: the error then says to pass `--primary-url`.
@@ -21,7 +21,10 @@ enum StandbyFreshness {
         let condition: String
         if let primary = options.primary {
             let primaryConnection = try PostgresConnection(primary)
-            target = try primaryConnection.execute("SELECT pg_current_wal_lsn()::text").value(0, 0) ?? "0/0"
+            // The insert position, not pg_current_wal_lsn(): a transaction
+            // committed with synchronous_commit = off can sit in the WAL
+            // buffers past the write position, committed and visible.
+            target = try primaryConnection.execute("SELECT pg_current_wal_insert_lsn()::text").value(0, 0) ?? "0/0"
             condition = "pg_last_wal_replay_lsn() >= $1::pg_lsn"
         } else {
             target = windowEnd.utcText

@@ -68,7 +68,7 @@ public struct Reconciler {
     }
 
     public static let queries = ["reconciliation_ledger", "reconciliation_ledger_since", "reconciliation_history_count",
-                                 "reconciliation_sessions", "reconciliation_duplicate_intents", "reconciliation_purchases",
+                                 "reconciliation_sessions", "reconciliation_sessions_ended", "reconciliation_duplicate_intents", "reconciliation_purchases",
                                  "reconciliation_customers", "reconciliation_pending_ageing"]
 
     let catalog: ReportCatalog
@@ -107,7 +107,9 @@ public struct Reconciler {
         ledger.finishAccount()
         var discrepancies = ledger.discrepancies
 
-        try transaction.stream(catalog.query(named: "reconciliation_sessions")) { row in
+        // A night probes the day's ended sessions; a long window hashes the ledger's usage.
+        let sessions = options.nightly == nil ? "reconciliation_sessions" : "reconciliation_sessions_ended"
+        try transaction.stream(catalog.query(named: sessions)) { row in
             if let discrepancy = try Self.checkSession(row, tolerance: options.tolerance) { discrepancies.append(discrepancy) }
         }
         try transaction.stream(catalog.query(named: "reconciliation_duplicate_intents")) { row in
