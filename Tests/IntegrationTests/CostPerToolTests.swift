@@ -46,6 +46,20 @@ import Testing
         expectSameRows(Array(rows.dropFirst()), expected, "cost_per_tool \(tz)")
     }
 
+    /// The distinct sessions counted through many partitions (their size
+    /// lowered for the test) equal the spec in SQL.
+    @Test func distinctSessionsCountedThroughPartitionsAreExact() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let result = try runKeenReports(["run", "cost_per_tool", "--from", "2026-10-20", "--to", "2026-12-01", "--format", "csv",
+                                         "--output-dir", directory], environment: ["KEEN_REPORTS_TEST_IDS_PER_PARTITION": "700"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try TestEnvironment.csv(directory + "/cost_per_tool.csv")
+        let executions = rows.dropFirst().reduce(0) { $0 + Int($1[1])! }
+        #expect(executions > 10 * 700, "more than ten partitions")
+        expectSameRows(Array(rows.dropFirst()), try Self.expected(from: "2026-10-20T00:00:00Z", to: "2026-12-01T00:00:00Z"),
+                       "cost_per_tool through partitions")
+    }
+
     @Test func countsEventsOnTheWindowsEdgesOnce() throws {
         // The generator puts executions exactly on UTC midnights: the one at
         // `to` belongs to the next window, the one at `from` to this one.

@@ -5,9 +5,11 @@
 /// and exact percentiles. SQL would sort every row once per DISTINCT and per
 /// `percentile_cont`, and answer the percentiles in binary floating point.
 ///
-/// Memory grows with the distinct sessions in the window (up to 32 bytes
-/// each, see `IDToolMap`), not with the executions. More than 64 distinct
-/// tool names in one window is an error, not a slow path.
+/// Memory stays flat: the distinct sessions are counted through hash
+/// partitions on temporary files, a bounded number of entries each
+/// (`PartitionedIDToolCounter`); users, a few thousand, in memory; execution
+/// times as counts per value. More than 64 distinct tool names in one window
+/// is an error, not a slow path.
 enum CostPerToolAggregation: ReportAggregation {
     static let name = "cost_per_tool"
     static let outputColumns = [
@@ -27,8 +29,6 @@ enum CostPerToolAggregation: ReportAggregation {
         let maxExecutionMs: Int64?
     }
 
-
-
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
         var totals: [Totals] = []
         try context.stream("cost_per_tool_totals") { row in
@@ -41,7 +41,7 @@ enum CostPerToolAggregation: ReportAggregation {
         // with the names seen so far, starting with the last one matched.
         var names: [[UInt8]] = []
         var durations: [ValueCounts] = []
-        var sessions = IDToolMap()
+        let sessions = try PartitionedIDToolCounter(expected: totals.reduce(0) { $0 + $1.executions })
         var users = IDToolMap()
         var last = 0
         try context.stream("cost_per_tool_executions") { row in
@@ -59,10 +59,10 @@ enum CostPerToolAggregation: ReportAggregation {
                 }
             }
             durations[last].add(try row.integer(1) ?? 0)
-            sessions.add(try row.uuidBits(2), tool: last)
+            try sessions.add(try row.uuidBits(2), tool: last)
             users.add(try row.uuidBits(3), tool: last)
         }
-        let sessionCounts = sessions.countsPerTool()
+        let sessionCounts = try sessions.countsPerTool()
         let userCounts = users.countsPerTool()
         var byTool: [String: (durations: ValueCounts, sessions: Int64, users: Int64)] = [:]
         for (index, name) in names.enumerated() {

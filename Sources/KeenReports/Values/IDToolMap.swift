@@ -15,10 +15,13 @@ public struct IDToolMap: Sendable {
     private var mask: Int
     private var used = 0
 
-    public init() {
-        keys = [UInt128](repeating: 0, count: 16)
-        masks = [UInt64](repeating: 0, count: 16)
-        mask = 15
+    /// Sized for `capacity` ids, so that adding that many never grows it.
+    public init(capacity: Int = 12) {
+        var slots = 16
+        while slots * 3 < capacity * 4 { slots *= 2 }
+        keys = [UInt128](repeating: 0, count: slots)
+        masks = [UInt64](repeating: 0, count: slots)
+        mask = slots - 1
     }
 
     @inline(__always)
