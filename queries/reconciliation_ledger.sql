@@ -5,6 +5,10 @@
 -- columns repeat on each of its rows so the reconciliation reads the ledger
 -- in one streamed pass holding one account at a time. The window is applied
 -- in Swift: balances before it matter too.
+-- An incremental night gives :since, the end of the day its checkpoint sums
+-- up, and gets only the transactions created since, through the created_at
+-- index; a full pass leaves it empty, and the planner drops the condition.
+-- param: since timestamptz?  read only transactions created at or after this (an incremental night)
 SELECT a.id                            AS account_id,
        a.user_id                       AS account_user_id,
        a.current_balance::numeric      AS current_balance,
@@ -20,5 +24,5 @@ SELECT a.id                            AS account_id,
        t.created_at                    AS created_at,
        t.reconciliation_status::text   AS reconciliation_status
 FROM credit_accounts a
-LEFT JOIN credit_transactions t ON t.account_id = a.id
+LEFT JOIN credit_transactions t ON t.account_id = a.id AND (:since IS NULL OR t.created_at >= :since)
 ORDER BY a.id, t.created_at, t.id

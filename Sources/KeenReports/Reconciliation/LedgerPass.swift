@@ -2,7 +2,7 @@
 /// ledger order (account, created_at, id). Holds one account's running state,
 /// so a ledger of any length reconciles in the same memory.
 ///
-/// Seeded with a checkpoint, it is fed `reconciliation_ledger_since` instead:
+/// Seeded with a checkpoint, it is fed the transactions since (`:since`):
 /// each account starts from the checkpoint's balance and sums, so the chain
 /// links to the checkpoint and the lifetime checks add the new rows to its
 /// sums. With `keepsCheckpoint` it also sums every account up to the window's

@@ -67,7 +67,7 @@ public struct Reconciler {
         public var exitStatus: ExitStatus { clean ? .clean : .discrepancies }
     }
 
-    public static let queries = ["reconciliation_ledger", "reconciliation_ledger_since", "reconciliation_history_count",
+    public static let queries = ["reconciliation_ledger", "reconciliation_history_count",
                                  "reconciliation_sessions", "reconciliation_sessions_ended", "reconciliation_duplicate_intents", "reconciliation_purchases",
                                  "reconciliation_customers", "reconciliation_pending_ageing"]
 
@@ -97,12 +97,8 @@ public struct Reconciler {
         let window = options.window
         let (seed, whyFull) = try checkedSeed(options.nightly, transaction: transaction)
         var ledger = LedgerPass(window: window, tolerance: options.tolerance, seed: seed, keepsCheckpoint: options.nightly != nil)
-        if let seed {
-            try transaction.stream(catalog.query(named: "reconciliation_ledger_since"), more: ["since": seed.asOf.utcText]) {
-                try ledger.consume($0)
-            }
-        } else {
-            try transaction.stream(catalog.query(named: "reconciliation_ledger")) { try ledger.consume($0) }
+        try transaction.stream(catalog.query(named: "reconciliation_ledger"), more: ["since": seed?.asOf.utcText]) {
+            try ledger.consume($0)
         }
         ledger.finishAccount()
         var discrepancies = ledger.discrepancies
