@@ -1,13 +1,11 @@
 -- name: session_usage
 -- The raw usage export: one row per session whose start_time is in
 -- [from, to), in start_time then id order, streamed straight to the files.
--- With run --jobs N each connection reads one block range of agent_sessions
--- (ctid_from, ctid_to) and the engine merges the sorted streams.
+-- With run --jobs N each connection reads one range of start_time (its own
+-- :from and :to) and the engine appends the ranges in order.
 -- param: from timestamptz  start of the window (inclusive)
 -- param: to timestamptz  end of the window (exclusive)
 -- param: user_id uuid?  only this user's sessions; everyone's when empty
--- param: ctid_from tid  first block this connection reads (split scans)
--- param: ctid_to tid  block where this connection stops (split scans)
 SELECT s.id,
        s.session_id::text,
        s.user_id,
@@ -29,6 +27,4 @@ JOIN users u ON u.id = s.user_id
 WHERE s.start_time >= :from
   AND s.start_time < :to
   AND (:user_id IS NULL OR s.user_id = :user_id)
-  AND s.ctid >= :ctid_from
-  AND s.ctid < :ctid_to
 ORDER BY s.start_time, s.id

@@ -55,11 +55,4 @@ import Testing
         }
         #expect(try json(directories[1]) == json(directories[0]))
     }
-
-    @Test func splitsBlocksIntoContiguousRanges() {
-        let ranges = ScanRange.split(blocks: 10, into: 3)
-        #expect(ranges.map(\.fromTID) == ["(0,0)", "(4,0)", "(8,0)"])
-        #expect(ranges.map(\.toTID) == ["(4,0)", "(8,0)", "(4294967295,0)"])
-        #expect(ScanRange.split(blocks: 0, into: 2).count == 2)
-    }
 }

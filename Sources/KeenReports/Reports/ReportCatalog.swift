@@ -105,15 +105,13 @@ public struct ReportCatalog: Sendable {
         if let split = definition.split {
             guard definition.aggregation == nil else { throw .badInput("\(file): only a report without an aggregation can be split") }
             let query = queries[definition.queries[0]]!
-            guard query.parameters.contains(where: { $0.name == "ctid_from" }), query.parameters.contains(where: { $0.name == "ctid_to" }) else {
-                throw .badInput("\(file): a split report's query filters on :ctid_from and :ctid_to")
+            guard query.parameters.contains(where: { $0.name == "from" && $0.type == .timestamptz }),
+                  query.parameters.contains(where: { $0.name == "to" && $0.type == .timestamptz }) else {
+                throw .badInput("\(file): a split report's query bounds its split column with :from and :to")
             }
-            let columns = definition.outputs[0].columns
-            for name in split.orderBy {
-                guard let column = columns.first(where: { $0.name == name }),
-                      [.timestamp, .uuid, .integer, .text, .date].contains(column.type) else {
-                    throw .badInput("\(file): split order column '\(name)' is not an output column of type timestamp, uuid, integer, text or date")
-                }
+            guard QueryParameter.isIdentifier(Substring(split.table)), QueryParameter.isIdentifier(Substring(split.column)),
+                  definition.outputs[0].columns.contains(where: { $0.name == split.column && $0.type == .timestamp }) else {
+                throw .badInput("\(file): split column '\(split.column)' is not a timestamp output column of table \(split.table)")
             }
         }
         for output in definition.outputs {

@@ -21,19 +21,14 @@ public struct ReportDefinition: Sendable, Codable {
     public let nightly: Bool
     public let outputs: [Output]
     /// How `run --jobs N` may split the report's scan (reports without an
-    /// aggregation only): `table` is read in N block ranges over N
-    /// connections sharing one snapshot (the query filters on
-    /// `ctid >= :ctid_from AND ctid < :ctid_to`), and the sorted streams are
-    /// merged on `orderBy`, output columns matching the query's ORDER BY.
+    /// aggregation only): the window is cut into N ranges of `column` of
+    /// `table`, which the query's :from and :to bound and its ORDER BY sorts
+    /// on first; N connections on one snapshot read one range each
+    /// (`SplitScan`).
     public let split: Split?
 
     public struct Split: Sendable, Codable {
         public let table: String
-        public let orderBy: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case table
-            case orderBy = "order_by"
-        }
+        public let column: String
     }
 }

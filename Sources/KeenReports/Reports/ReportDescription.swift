@@ -8,7 +8,7 @@ public struct ReportDescription {
         if let details = report.details { text += "\n\(details)\n" }
         text += "\nnightly: \(report.nightly ? "yes" : "no")"
         if let split = report.split {
-            text += "\nsplit: run --jobs N reads \(split.table) in N block ranges, merged on \(split.orderBy.joined(separator: ", "))"
+            text += "\nsplit: run --jobs N reads N consecutive ranges of \(split.table).\(split.column), one per connection, appended in order"
         }
         text += "\naggregation: \(report.aggregation.map { "\($0) (Swift)" } ?? "none (the query's rows are written as they are)")\n"
         let queries = report.queries.map { catalog.query(named: $0) }

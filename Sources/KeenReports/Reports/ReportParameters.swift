@@ -11,8 +11,6 @@ public struct ReportParameters: Sendable {
     /// The parameter names a query may declare, with their types.
     public static let declarable: [String: QueryParameter.ValueType] = [
         "from": .timestamptz, "to": .timestamptz, "tz": .text, "user_id": .uuid,
-        // The block range a split scan reads (see ScanRange); all of it by default.
-        "ctid_from": .tid, "ctid_to": .tid,
         // Where an incremental reconciliation starts reading the ledger (its checkpoint's end).
         "since": .timestamptz,
     ]
@@ -41,10 +39,8 @@ public struct ReportParameters: Sendable {
 
     /// Parameter name → its text as the engine renders it from its typed
     /// value; nil for an optional parameter left empty (the query sees NULL).
-    /// `range` is the block range of one connection of a split scan.
-    func values(range: ScanRange = .whole) -> [String: String?] {
-        ["from": window.from.utcText, "to": window.to.utcText, "tz": window.zone.identifier, "user_id": userID,
-         "ctid_from": range.fromTID, "ctid_to": range.toTID]
+    var values: [String: String?] {
+        ["from": window.from.utcText, "to": window.to.utcText, "tz": window.zone.identifier, "user_id": userID]
     }
 
     /// The parameters as written into every JSON file.

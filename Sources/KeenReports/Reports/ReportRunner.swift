@@ -120,16 +120,9 @@ public struct ReportRunner {
 
     private func produceSplit(_ report: ReportDefinition, plan: ReportDefinition.Split, split: SplitContext,
                               transaction: ReportTransaction, parameters: ReportParameters, output: ReportOutput) throws {
-        let blocks = try transaction.connection.execute(
-            "SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int8)::text", [plan.table]).value(0, 0)
-        let columns = report.outputs[0].columns
-        let order = plan.orderBy.map { name in
-            let index = columns.firstIndex { $0.name == name }!  // checked when the catalogue loaded
-            return (index: index, type: columns[index].type)
-        }
-        try SplitScan(query: catalog.query(named: report.queries[0]), parameters: parameters, settings: split.settings,
-                      snapshot: split.snapshot, statementTimeout: split.statementTimeout, order: order)
-            .run(ScanRange.split(blocks: Int64(blocks ?? "0") ?? 0, into: split.jobs), into: output)
+        try SplitScan(query: catalog.query(named: report.queries[0]), parameters: parameters, split: plan, settings: split.settings,
+                      snapshot: split.snapshot, statementTimeout: split.statementTimeout)
+            .run(jobs: split.jobs, transaction: transaction, into: output)
     }
 
     static func prepareDirectory(_ path: String) throws(EngineError) {

@@ -17,19 +17,12 @@ public final class ReportTransaction {
 
     /// Begins the transaction with the run's parameters and statement
     /// timeout. With `snapshot`, it sees the snapshot another transaction
-    /// exported (`exportSnapshot`) instead of taking its own. `range` is
-    /// the block range of one connection of a split scan.
+    /// exported (`exportSnapshot`) instead of taking its own.
     public convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String,
                             snapshot: String? = nil, readOnly: Bool = true) throws(EngineError) {
-        try self.init(connection: connection, parameters: parameters, statementTimeout: statementTimeout, snapshot: snapshot,
-                      readOnly: readOnly, range: .whole)
-    }
-
-    convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String, snapshot: String?,
-         readOnly: Bool, range: ScanRange) throws(EngineError) {
         try self.init(connection: connection,
                       settings: parameters.transactionSettings + [("statement_timeout", statementTimeout)] + Self.plannerSettings,
-                      values: parameters.values(range: range), snapshot: snapshot, readOnly: readOnly)
+                      values: parameters.values, snapshot: snapshot, readOnly: readOnly)
     }
 
     /// JIT compilation off: once the planner sees the window's values its
@@ -64,9 +57,22 @@ public final class ReportTransaction {
     }
 
     /// Streams the query's rows, decoded from binary COPY; returns the count.
-    /// `more` adds parameters of this query alone (the reconciliation's `since`).
+    /// `more` adds or replaces parameters of this query alone (the
+    /// reconciliation's `since`, a split scan's part of the window).
     @discardableResult
     public func stream(_ query: QueryFile, more: [String: String?] = [:], _ onRow: (CopyRow) throws -> Void) throws -> Int {
+        var decoder = BinaryCopyDecoder()
+        try copy(query, more: more) { chunk in try decoder.decode(chunk, onRow) }
+        do {
+            try decoder.finish()
+        } catch let error as EngineError {
+            throw error.prefixed("query \(query.name)")
+        }
+        return decoder.rowsDecoded
+    }
+
+    /// The query's rows as binary COPY, chunk by chunk.
+    func copy(_ query: QueryFile, more: [String: String?] = [:], _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         var quoted: [String: String] = [:]
         let values = self.values.merging(more) { $1 }
         for parameter in query.parameters {
@@ -77,16 +83,11 @@ public final class ReportTransaction {
             "\(quoted[parameter.name] ?? "NULL")::\(parameter.type.rawValue)"
         }
         while sql.hasSuffix(";") || sql.hasSuffix("\n") || sql.hasSuffix(" ") { sql.removeLast() }
-        var decoder = BinaryCopyDecoder()
         do {
-            try connection.copyOut("COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)") { chunk in
-                try decoder.decode(chunk, onRow)
-            }
-            try decoder.finish()
+            try connection.copyOut("COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)", consume)
         } catch let error as EngineError {
             throw error.prefixed("query \(query.name)")
         }
-        return decoder.rowsDecoded
     }
 
     /// Exports this transaction's snapshot for other connections to share;
