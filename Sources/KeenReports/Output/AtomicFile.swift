@@ -47,6 +47,26 @@ public final class AtomicFile {
         if buffer.count >= AtomicFile.bufferLimit { try flush() }
     }
 
+    /// Appends what `other` has written so far (after its first `skipping`
+    /// bytes), read back from its temporary file.
+    func append(contentsOf other: AtomicFile, skipping: Int64 = 0) throws(EngineError) {
+        try other.flush()
+        try flush()
+        let source = open(other.temporaryPath, O_RDONLY | O_CLOEXEC)
+        guard source >= 0 else { throw .output("cannot read back \(other.temporaryPath): \(String(cString: strerror(errno)))") }
+        defer { close(source) }
+        var offset = skipping
+        var chunk = [UInt8](repeating: 0, count: AtomicFile.bufferLimit)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { pread(source, $0.baseAddress, $0.count, off_t(offset)) }
+            guard count >= 0 else { throw .output("cannot read back \(other.temporaryPath): \(String(cString: strerror(errno)))") }
+            if count == 0 { break }
+            buffer.append(contentsOf: chunk[0..<count])
+            offset += Int64(count)
+            if buffer.count >= AtomicFile.bufferLimit { try flush() }
+        }
+    }
+
     /// Overwrites bytes already written at `offset` (for a count that is
     /// only known at the end).
     public func overwrite(_ text: String, at offset: Int64) throws(EngineError) {

@@ -12,13 +12,16 @@ final class CSVReportWriter {
     private var line: [UInt8] = []
     private var field: [UInt8] = []
 
-    init(file: AtomicFile, columns: [ReportColumn], zone: ReportTimeZone, formulaGuard: Bool) throws(EngineError) {
+    /// `header: false` for a fragment: rows only, to be appended to a file
+    /// that has its header (`OutputFragment`).
+    init(file: AtomicFile, columns: [ReportColumn], zone: ReportTimeZone, formulaGuard: Bool, header: Bool = true) throws(EngineError) {
         self.file = file
         self.columns = columns
         types = columns.map(\.type)
         scales = columns.map(\.scale)
         self.formatter = ValueFormatter(zone: zone)
         self.formulaGuard = formulaGuard
+        guard header else { return }
         for (index, column) in columns.enumerated() {
             if index > 0 { line.append(UInt8(ascii: ",")) }
             CSVField.append(column.name, guardFormula: false, to: &line)
@@ -67,6 +70,11 @@ final class CSVReportWriter {
         line.append(UInt8(ascii: "\n"))
         self.line = line
         try file.write(self.line)
+    }
+
+    /// Appends rows another writer formatted (a fragment's file).
+    func append(rowsOf fragment: AtomicFile) throws(EngineError) {
+        try file.append(contentsOf: fragment)
     }
 
     private func appendField(_ field: [UInt8], _ engineFormatted: Bool, to line: inout [UInt8]) {

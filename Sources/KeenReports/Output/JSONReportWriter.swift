@@ -31,10 +31,15 @@ final class JSONReportWriter {
     private var rows: Int64 = 0
     private var line: [UInt8] = []
 
+    /// A fragment's writer (`fragment: true`) writes rows only, each
+    /// preceded by its separator, for `append(rowsOf:count:)`.
+    private let fragment: Bool
+
     init(file: AtomicFile, report: String, columns: [ReportColumn], parameters: JSONValue,
-         generatedAt: String, zone: ReportTimeZone) throws(EngineError) {
+         generatedAt: String, zone: ReportTimeZone, fragment: Bool = false) throws(EngineError) {
         self.file = file
         self.columns = columns
+        self.fragment = fragment
         types = columns.map(\.type)
         scales = columns.map(\.scale)
         self.formatter = ValueFormatter(zone: zone)
@@ -43,6 +48,7 @@ final class JSONReportWriter {
             JSONValue.appendQuoted(column.name, to: &key)
             return Array((key + ": ").utf8)
         }
+        guard !fragment else { return }
         var head = "{\n  \"report\": " + JSONValue.string(report).serialized()
         head += ",\n  \"parameters\": " + parameters.serialized()
         head += ",\n  \"generated_at\": " + JSONValue.string(generatedAt).serialized()
@@ -58,7 +64,7 @@ final class JSONReportWriter {
 
     func write(_ row: [ReportValue]) throws(EngineError) {
         var line = take(&self.line)
-        line.append(contentsOf: rows == 0 ? Self.firstRowStart : Self.rowStart)
+        line.append(contentsOf: rows == 0 && !fragment ? Self.firstRowStart : Self.rowStart)
         for (index, value) in row.enumerated() {
             if index > 0 { line.append(contentsOf: Self.separator) }
             line.append(contentsOf: keys[index])
@@ -85,7 +91,7 @@ final class JSONReportWriter {
     /// Writes a COPY row whose columns are this output's columns.
     func write(record: CopyRow) throws {
         var line = take(&self.line)
-        line.append(contentsOf: rows == 0 ? Self.firstRowStart : Self.rowStart)
+        line.append(contentsOf: rows == 0 && !fragment ? Self.firstRowStart : Self.rowStart)
         for index in types.indices {
             if index > 0 { line.append(contentsOf: Self.separator) }
             line.append(contentsOf: keys[index])
@@ -122,6 +128,14 @@ final class JSONReportWriter {
             element.withUTF8 { JSONText.appendQuoted(UnsafeRawBufferPointer($0), to: &line) }
         }
         line.append(UInt8(ascii: "]"))
+    }
+
+    /// Appends `count` rows another writer formatted as a fragment: each
+    /// begins with the separator, which the first row of the file must not.
+    func append(rowsOf fragment: AtomicFile, count: Int64) throws(EngineError) {
+        guard count > 0 else { return }
+        try file.append(contentsOf: fragment, skipping: rows == 0 ? 1 : 0)
+        rows += count
     }
 
     /// Closes the rows and the object, adding `extras` as members after the

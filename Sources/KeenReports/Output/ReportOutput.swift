@@ -15,10 +15,15 @@ public final class ReportOutput {
     var onProgress: ((Int64) -> Void)?
     static let progressInterval: Int64 = 1 << 16
 
+    private let options: OutputOptions
+    private let zone: ReportTimeZone
+
     init(name: String, columns: [ReportColumn], options: OutputOptions, parameters: JSONValue,
          generatedAt: String, zone: ReportTimeZone, staging: StagedFiles) throws(EngineError) {
         self.name = name
         self.columns = columns
+        self.options = options
+        self.zone = zone
         if options.formats.contains(.csv) {
             let file = try staging.create(options.path(of: name, .csv))
             csv = try CSVReportWriter(file: file, columns: columns, zone: zone, formulaGuard: options.formulaGuard)
@@ -60,6 +65,25 @@ public final class ReportOutput {
         try xlsx?.writer.write(record: record)
         rowCount += 1
         if rowCount % Self.progressInterval == 0 { onProgress?(rowCount) }
+    }
+
+    /// Whether rows formatted apart (`fragment`) can be appended: CSV and
+    /// JSON rows can, a workbook's cannot.
+    var takesFragments: Bool { xlsx == nil }
+
+    /// Writers for rows formatted on another thread, into temporary files
+    /// beside this output's, for `append(_:)`.
+    func fragment(_ number: Int) throws(EngineError) -> OutputFragment {
+        try OutputFragment(name: name, number: number, columns: columns, options: options, zone: zone)
+    }
+
+    /// Appends a fragment's rows, in order, and removes its files.
+    func append(_ fragment: OutputFragment) throws(EngineError) {
+        defer { fragment.discard() }
+        if let csv, let rows = fragment.csv { try csv.append(rowsOf: rows.file) }
+        if let json, let rows = fragment.json { try json.append(rowsOf: rows.file, count: fragment.rowCount) }
+        rowCount += fragment.rowCount
+        onProgress?(rowCount)
     }
 
     /// Writes the JSON trailer; the files are complete but not yet in place.

@@ -92,7 +92,7 @@ public struct ReportRunner {
         }
         let context = ReportContext(transaction: transaction, catalog: catalog, definition: report, parameters: parameters)
         do {
-            if let split, let plan = report.split {
+            if let split, let plan = report.split, outputs[report.outputs[0].name]!.takesFragments {
                 try produceSplit(report, plan: plan, split: split, transaction: transaction, parameters: parameters,
                                  output: outputs[report.outputs[0].name]!)
             } else {

@@ -72,7 +72,7 @@ public final class ReportTransaction {
     }
 
     /// The query's rows as binary COPY, chunk by chunk.
-    func copy(_ query: QueryFile, more: [String: String?] = [:], _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+    private func copy(_ query: QueryFile, more: [String: String?] = [:], _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         var quoted: [String: String] = [:]
         let values = self.values.merging(more) { $1 }
         for parameter in query.parameters {

@@ -5,11 +5,12 @@ import Foundation
 /// (`split.column`, the column the window filters), and each range is read
 /// by its own connection on the run's exported snapshot. The query sorts on
 /// that column first, so the ranges in order are the whole sorted output:
-/// the first is written as it arrives, the others are spooled meanwhile as
-/// binary COPY to unlinked temporary files and appended after it, in order.
-/// No merge, memory flat, the files byte-identical to one connection's; on a
-/// table stored in that column's order each connection reads its own part in
-/// index order, so the second core does real work.
+/// the first is written as it arrives; each other range is formatted by its
+/// own thread into a fragment (`OutputFragment`, temporary files) and
+/// appended after it, in order. No merge, memory flat, the files
+/// byte-identical to one connection's, and both the reading and the
+/// formatting use every core. (A workbook cannot be appended to: a run that
+/// writes one reads on one connection.)
 ///
 /// Where to cut only balances the parts (any cut is correct): at the
 /// column's histogram bounds in `pg_stats` inside the window, else at equal
@@ -25,12 +26,15 @@ struct SplitScan {
     func run(jobs: Int, transaction: ReportTransaction, into output: ReportOutput) throws {
         let bounds = try cuts(jobs, on: transaction.connection)
         let ranges = zip([parameters.window.from] + bounds, bounds + [parameters.window.to]).map { (from: $0, to: $1) }
-        let spools = ranges.dropFirst().map { _ in Spool() }
+        let parts = try ranges.indices.dropFirst().map { index in
+            RangePart(fragment: try output.fragment(index), from: ranges[index].from, to: ranges[index].to)
+        }
+        defer { parts.forEach { $0.fragment.discard() } }
         let group = DispatchGroup()
-        for (range, spool) in zip(ranges.dropFirst(), spools) {
+        for part in parts {
             group.enter()
-            let job = SpoolJob(query: query, parameters: parameters, settings: settings, snapshot: snapshot,
-                               statementTimeout: statementTimeout, from: range.from, to: range.to, spool: spool)
+            let job = RangeJob(query: query, parameters: parameters, settings: settings, snapshot: snapshot,
+                               statementTimeout: statementTimeout, part: part)
             Thread.detachNewThread {
                 defer { group.leave() }
                 job.run()
@@ -39,9 +43,9 @@ struct SplitScan {
         defer { group.wait() }
         try transaction.stream(query, more: Self.window(ranges[0])) { try output.write(record: $0) }
         group.wait()
-        for spool in spools {
-            if let error = spool.error { throw error }
-            try spool.replay { try output.write(record: $0) }
+        for part in parts {
+            if let error = part.error { throw error }
+            try output.append(part.fragment)
         }
     }
 
@@ -71,67 +75,38 @@ struct SplitScan {
     }
 }
 
-/// A range's rows as binary COPY, in an unlinked temporary file: written by
-/// its connection's thread, read back by the thread writing the files.
-private final class Spool: @unchecked Sendable {
-    let descriptor: Int32
+/// One range after the first: its window and the fragment its thread formats.
+private final class RangePart: @unchecked Sendable {
+    let fragment: OutputFragment
+    let from: Timestamp
+    let to: Timestamp
     var error: Error?
 
-    init() {
-        var template = Array((FileManager.default.temporaryDirectory.path + "/keen-reports-split.XXXXXX").utf8CString)
-        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if descriptor >= 0 { template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) } }
-    }
-
-    deinit {
-        if descriptor >= 0 { close(descriptor) }
-    }
-
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw EngineError.output("cannot spool a split scan: \(String(cString: strerror(errno)))") }
-            offset += written
-        }
-    }
-
-    func replay(_ onRow: (CopyRow) throws -> Void) throws {
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw EngineError.output("cannot read a split scan's spool") }
-        var decoder = BinaryCopyDecoder()
-        var chunk = [UInt8](repeating: 0, count: 1 << 18)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            guard count >= 0 else { throw EngineError.output("cannot read a split scan's spool: \(String(cString: strerror(errno)))") }
-            if count == 0 { break }
-            try chunk.withUnsafeBytes { try decoder.decode(UnsafeRawBufferPointer(rebasing: $0[0..<count]), onRow) }
-        }
-        try decoder.finish()
+    init(fragment: OutputFragment, from: Timestamp, to: Timestamp) {
+        self.fragment = fragment
+        self.from = from
+        self.to = to
     }
 }
 
-/// One range's connection, run on its own thread: its rows into its spool.
-private struct SpoolJob: @unchecked Sendable {
+/// One range's connection, run on its own thread: its rows into its fragment.
+private struct RangeJob: @unchecked Sendable {
     let query: QueryFile
     let parameters: ReportParameters
     let settings: ConnectionSettings
     let snapshot: String
     let statementTimeout: String
-    let from: Timestamp
-    let to: Timestamp
-    let spool: Spool
+    let part: RangePart
 
     func run() {
         do {
-            guard spool.descriptor >= 0 else { throw EngineError.output("cannot make a temporary file for a split scan") }
             let connection = try PostgresConnection(settings)
             let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout,
                                                     snapshot: snapshot)
-            try transaction.copy(query, more: SplitScan.window((from, to))) { try spool.append($0) }
+            try transaction.stream(query, more: SplitScan.window((part.from, part.to))) { try part.fragment.write(record: $0) }
             try transaction.commit()
         } catch {
-            spool.error = error
+            part.error = error
         }
     }
 }
