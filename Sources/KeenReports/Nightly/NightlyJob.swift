@@ -14,6 +14,10 @@ enum NightlyJob: Sendable {
         }
     }
 
+    var isReconciliation: Bool {
+        if case .reconciliation = self { true } else { false }
+    }
+
     /// The catalogue's queries it runs.
     var queryNames: [String] {
         switch self {
@@ -49,9 +53,11 @@ final class NightlyJobQueue: @unchecked Sendable {
     private var results: [NightlyJobResult] = []
 
     init(_ jobs: [NightlyJob]) {
-        // Longest first is unknowable; the order of the catalogue is kept,
-        // reversed so popLast hands them out in order.
-        pending = jobs.reversed()
+        // The reconciliation first: it is the longest job of a night, and
+        // handed out last it ran alone at the end while the other
+        // connections had nothing left to do. The reports keep the
+        // catalogue's order. Reversed, so popLast hands them out in order.
+        pending = (jobs.filter(\.isReconciliation) + jobs.filter { !$0.isReconciliation }).reversed()
     }
 
     func next() -> NightlyJob? { lock.withLock { pending.popLast() } }
