@@ -167,6 +167,22 @@ import Testing
         #expect(roles == ["primary", "standby"], "the manifests name both servers")
     }
 
+    @Test func aServerThatDoesNotAnswerLeavesItsDaysToTheOthers() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let result = try runKeenReports(["nightly", "--from-date", "2026-11-05", "--to-date", "2026-11-08", "--output-dir", directory,
+                                         "--database-url", "postgresql://nobody@127.0.0.1:1/keen?connect_timeout=2",
+                                         "--database-url", TestEnvironment.databaseURL()])
+        #expect(result.status == 0, "\(result.stderr)")
+        for day in ["2026-11-05", "2026-11-06", "2026-11-07", "2026-11-08"] {
+            let server = try #require(try TestEnvironment.json(directory + "/\(day)/manifest.json")["server"] as? [String: Any])
+            #expect(server["role"] as? String == "primary", "\(day)")
+        }
+        let unreachable = try runKeenReports(["nightly", "--date", "2026-11-05", "--output-dir", try TestEnvironment.temporaryDirectory(),
+                                              "--database-url", "postgresql://nobody@127.0.0.1:1/keen?connect_timeout=2",
+                                              "--database-url", "postgresql://nobody@127.0.0.1:2/keen?connect_timeout=2"])
+        #expect(unreachable.status == 69, "\(unreachable.stderr)")
+    }
+
     @Test func theWritingCommandsRefuseAStandby() throws {
         let rollup = try runKeenReports(["rollup", "--date", "2026-11-05"], environment: ["KEEN_DATABASE_URL": try Self.standby("test")])
         #expect(rollup.status == 64 && rollup.stderr.contains("hot standby"), "\(rollup.stderr)")

@@ -65,7 +65,7 @@ public struct NightlyRunner: Sendable {
 
         let started = Date()
         let days = DayQueue(options.dates.sorted(), workers: options.servers.count)
-        let finished: [DayOutcome]
+        var finished: [DayOutcome]
         if options.servers.count == 1 || days.count == 1 {
             finished = runDays(days, worker: 0, on: options.servers, options: options, payments: payments)
         } else {
@@ -82,6 +82,11 @@ public struct NightlyRunner: Sendable {
             }
             group.wait()
             finished = outcomes.all
+            // Days a server that stopped answering gave back after the other
+            // workers had finished: each on the first server that answers.
+            if !days.remaining.isEmpty && !finished.contains(where: { $0.error != nil }) {
+                finished += runDays(DayQueue(days.takeAll()), worker: 0, on: options.servers, options: options, payments: payments)
+            }
         }
         let written = finished.compactMap { outcome in outcome.results.map { (outcome.date, $0) } }.sorted { $0.0 < $1.0 }
         if !written.isEmpty {
@@ -252,6 +257,14 @@ public struct NightlyRunner: Sendable {
         }
 
         var remaining: [CivilDate] { lock.withLock { days.map(\.date) } }
+
+        /// Empties the queue, returning its days.
+        func takeAll() -> [CivilDate] {
+            lock.withLock {
+                defer { days.removeAll() }
+                return days.map(\.date)
+            }
+        }
     }
 
     /// What became of one day: its status and results, or the failure that
