@@ -26,7 +26,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Longest a single query may run, e.g. 30s, 15min, 2h; 0 for no limit.", valueName: "DURATION"))
     var statementTimeout: String = ReportRunner.defaultStatementTimeout
 
-    @Option(help: ArgumentHelp("On a standby, wait until it has replayed this primary's current WAL position (instead of judging by the last replayed transaction's time).",
+    @Option(help: ArgumentHelp("On a standby, wait until it has replayed this primary's current WAL insert position (instead of judging by the last replayed transaction's time).",
                                valueName: "URL"))
     var primaryURL: String?
 
