@@ -116,10 +116,7 @@ final class XLSXReportWriter {
         case .boolean(let flag):
             try workbook.write(sheet, row: row, column: column, boolean: flag)
         case .timestamp(let instant):
-            let micros = timestamps.localMicroseconds(of: instant)
-            let microsPerDay: Int64 = 86_400 * Timestamp.microsecondsPerSecond
-            let date = CivilDate(daysSinceUnixEpoch: micros.floorDivided(by: microsPerDay))
-            let ofDay = micros.floorModulo(microsPerDay)
+            let (date, ofDay) = timestamps.wallClock(of: instant)
             let seconds = ofDay / Timestamp.microsecondsPerSecond
             let fraction = Double(ofDay % Timestamp.microsecondsPerSecond) / 1_000_000
             try workbook.write(sheet, row: row, column: column, year: date.year, month: date.month, day: date.day,

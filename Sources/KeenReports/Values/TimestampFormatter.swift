@@ -27,9 +27,12 @@ public struct TimestampFormatter {
         return cachedOffset
     }
 
-    /// Microseconds since 1970-01-01 00:00 of the wall clock in the zone.
-    public mutating func localMicroseconds(of timestamp: Timestamp) -> Int64 {
-        timestamp.unixMicroseconds + Int64(offsetSeconds(at: timestamp)) * Timestamp.microsecondsPerSecond
+    /// The wall clock in the zone at the instant: its date and the
+    /// microseconds since that date's midnight.
+    public mutating func wallClock(of timestamp: Timestamp) -> (date: CivilDate, microsecondOfDay: Int64) {
+        let localMicros = timestamp.unixMicroseconds + Int64(offsetSeconds(at: timestamp)) * Timestamp.microsecondsPerSecond
+        let microsPerDay: Int64 = 86_400 * Timestamp.microsecondsPerSecond
+        return (CivilDate(daysSinceUnixEpoch: localMicros.floorDivided(by: microsPerDay)), localMicros.floorModulo(microsPerDay))
     }
 
     public mutating func localDate(of timestamp: Timestamp) -> CivilDate {
@@ -47,10 +50,7 @@ public struct TimestampFormatter {
     /// Appends the RFC 3339 text of the instant to `output`.
     public mutating func append(_ timestamp: Timestamp, to output: inout [UInt8]) {
         let offset = offsetSeconds(at: timestamp)
-        let localMicros = timestamp.unixMicroseconds + Int64(offset) * Timestamp.microsecondsPerSecond
-        let microsPerDay: Int64 = 86_400 * Timestamp.microsecondsPerSecond
-        let date = CivilDate(daysSinceUnixEpoch: localMicros.floorDivided(by: microsPerDay))
-        let ofDay = localMicros.floorModulo(microsPerDay)
+        let (date, ofDay) = wallClock(of: timestamp)
         let seconds = Int(ofDay / Timestamp.microsecondsPerSecond)
         let fraction = Int(ofDay % Timestamp.microsecondsPerSecond)
         guard (1...9999).contains(date.year) else {
