@@ -204,17 +204,17 @@ public struct NightlyRunner: Sendable {
             }
             let status: ExitStatus = results.contains { !$0.succeeded } ? .engineFailure
                 : results.contains { ($0.discrepancyCounts?.values.reduce(0, +) ?? 0) > 0 } ? .discrepancies : .clean
-            let headline = try? DaySections(folder: staging, written: Set(results.filter(\.succeeded).map(\.name))).headline
+            let sections = try? DaySections(folder: staging, written: Set(results.filter(\.succeeded).map(\.name)))
             let manifest = NightlyManifest(date: date, window: window, snapshot: snapshot, jobs: options.jobs,
                                            stripeExport: options.stripeExport,
                                            startedAt: Self.timestamp(started), finishedAt: Self.timestamp(Date()),
-                                           results: results, exitStatus: status, headline: headline?.json,
+                                           results: results, exitStatus: status, headline: sections?.headline.json,
                                            server: serverState, retries: retries)
             let manifestFile = try AtomicFile(path: staging + "/manifest.json")
             try manifestFile.write(try manifest.json(folder: staging).serialized(indent: 0) + "\n")
             try manifestFile.commit()
             // The page is a view of the files, made after them; it is not in the manifest.
-            do { try PageRenderer.renderDay(staging) } catch { log.pageFailed(staging + "/index.html", error) }
+            do { try PageRenderer.renderDay(staging, sections: sections) } catch { log.pageFailed(staging + "/index.html", error) }
             try DirectorySwap.replace(folder, with: staging)
             log.dayFinished(date: date, folder: folder, status: status, durationSeconds: Date().timeIntervalSince(started))
             return (status, results)

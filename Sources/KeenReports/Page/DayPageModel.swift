@@ -20,8 +20,9 @@ struct DayPageModel {
     let reports: [ReportStatus]
     let sections: DaySections
 
-    /// Reads the day in `folder`.
-    init(folder: String) throws(EngineError) {
+    /// Reads the day in `folder`; `sections` when the caller has read them
+    /// already (the nightly run, for the manifest's headline).
+    init(folder: String, sections: DaySections? = nil) throws(EngineError) {
         let file = folder + "/manifest.json"
         let manifest = try ReportJSONFile(path: file).members
         date = try manifest.text("date", in: file)
@@ -36,7 +37,11 @@ struct DayPageModel {
                                          error: report.optionalText("error")))
         }
         reports = statuses.filter { !$0.succeeded } + statuses.filter(\.succeeded)
-        sections = try DaySections(folder: folder, written: Set(reports.filter(\.succeeded).map(\.name)))
+        if let sections {
+            self.sections = sections
+        } else {
+            self.sections = try DaySections(folder: folder, written: Set(reports.filter(\.succeeded).map(\.name)))
+        }
     }
 }
 

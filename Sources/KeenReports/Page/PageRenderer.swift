@@ -29,8 +29,8 @@ public enum PageRenderer {
     }
 
     /// A day's page, into the day's folder (the nightly run, in its staging folder).
-    static func renderDay(_ folder: String) throws(EngineError) {
-        try write(DayPage(model: try DayPageModel(folder: folder)).html, to: folder + "/index.html")
+    static func renderDay(_ folder: String, sections: DaySections? = nil) throws(EngineError) {
+        try write(DayPage(model: try DayPageModel(folder: folder, sections: sections)).html, to: folder + "/index.html")
     }
 
     /// The output folder's list of days.
