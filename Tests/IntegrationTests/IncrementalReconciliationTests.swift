@@ -75,15 +75,29 @@ import Testing
         #expect(rows.contains { $0[0] == "LIFETIME_PURCHASED_MISMATCH" && $0[1] == account[0] }, "\(rows)")
         #expect(rows == (try Self.fullReconcile("2026-11-22")))
 
-        // An old amount changed in place (the count stays): an incremental
-        // night cannot see it; --full, and the periodic full pass, do.
+        // An old amount changed in place (no count moves), and a purchase
+        // backdated further than the checkpoint's recounted days: an
+        // incremental night cannot see either (the README says so); --full,
+        // and the periodic full pass, do.
         _ = try TestEnvironment.query("""
             UPDATE credit_transactions SET amount = amount + 1
             WHERE id = (SELECT id FROM credit_transactions WHERE transaction_type = 'purchase' AND account_id = $1
                         AND created_at < '2026-11-05Z' ORDER BY created_at LIMIT 1)
             """, [account[0]], url: Self.url)
+        let other = try #require(try TestEnvironment.query(
+            "SELECT id::text, user_id::text FROM credit_accounts ORDER BY id OFFSET 1 LIMIT 1", url: Self.url).first)
+        let deep = "2026-11-23 00:00:00+00"  // the end of the 2026-11-22 checkpoint, which the next night starts from
+        _ = try TestEnvironment.query("""
+            INSERT INTO credit_transactions (user_id, account_id, transaction_type, amount, balance_after, description,
+                                             stripe_payment_intent_id, created_at)
+            VALUES ($1, $2, 'purchase', 10, 10, 'backdated far', 'pi_backdated_far',
+                    $3::timestamptz - make_interval(days => $4::int + 1))
+            """, [other[1], other[0], deep, String(LedgerCheckpoint.recountedDays)], url: Self.url)
         try Self.nights("2026-11-23", "2026-11-23", into: directory)
         #expect(try Self.ledgerPass(directory, "2026-11-23").kind == "incremental")
+        let missed = { (rows: [[String]]) in rows.contains { $0[0] == "LIFETIME_PURCHASED_MISMATCH" && $0[1] == other[0] } }
+        #expect(!missed(try TestEnvironment.csv(directory + "/2026-11-23/reconciliation_discrepancies.csv")))
+        #expect(missed(try Self.fullReconcile("2026-11-23")), "a full pass sees the far backdated purchase")
         let forced = try TestEnvironment.temporaryDirectory()
         try FileManager.default.copyItem(atPath: directory + "/2026-11-23", toPath: forced + "/2026-11-23")
         try Self.nights("2026-11-24", "2026-11-24", into: forced, full: true)
@@ -92,6 +106,7 @@ import Testing
         try Self.nights("2026-11-24", "2026-11-24", into: directory, fullEvery: 2)
         let periodic = try Self.ledgerPass(directory, "2026-11-24")
         #expect(periodic.kind == "full" && periodic.note.contains("last full pass was on 2026-11-22"), "\(periodic)")
+        #expect(missed(try TestEnvironment.csv(directory + "/2026-11-24/reconciliation_discrepancies.csv")))
     }
 
     @Test func aDamagedOrMissingCheckpointMeansAFullPass() throws {

@@ -4,10 +4,11 @@ import Foundation
 /// read it, summed up to the end of its day (`asOf`), so that the next night
 /// reads only what came after. Per account: the last transaction before
 /// `asOf` and its stored `balance_after`, the sums of its purchases and usage,
-/// and its count; for the whole ledger, the count of transactions before
-/// `asOf`. The file is written with the day's other files and listed, with
-/// its SHA-256, in the day's manifest; a night trusts it only when the digest
-/// still matches.
+/// and its count; for the whole ledger, the count of transactions created in
+/// the `recountedDays` before `asOf`, which the next night counts again to
+/// see whether history moved behind the checkpoint. The file is written with
+/// the day's other files and listed, with its SHA-256, in the day's
+/// manifest; a night trusts it only when the digest still matches.
 ///
 /// Layout: a header object on the first line, then one account per line, so
 /// a ledger of many accounts is written and read a line at a time.
@@ -21,12 +22,18 @@ struct LedgerCheckpoint: Sendable {
     }
 
     static let fileName = "reconciliation_checkpoint.json"
-    static let version: Int64 = 1
+    static let version: Int64 = 2
+    /// How far back of its end a checkpoint's count reaches. A night counts
+    /// these days again, not all history, so that its cost does not grow
+    /// with the years behind it; a backdated insert or a delete older than
+    /// this waits for the next full pass (at most `--full-every` days).
+    static let recountedDays: Int64 = 31
 
     /// Transactions created before this are summed up here.
     let asOf: Timestamp
-    /// Every transaction created before `asOf`, when the checkpoint was made.
-    let transactionsBefore: Int64
+    /// The transactions created in [countedFrom, asOf) when the checkpoint was made.
+    let countedFrom: Timestamp
+    let transactionsCounted: Int64
     /// The day of the last full pass behind this checkpoint (itself when full).
     let lastFullPass: CivilDate
     /// The day folder it came from, for the log.
@@ -37,7 +44,8 @@ struct LedgerCheckpoint: Sendable {
         try file.write(JSONValue.object([
             ("checkpoint", .string("reconciliation_ledger")), ("version", .integer(Self.version)),
             ("as_of", .string(asOf.utcText)), ("as_of_unix_us", .integer(asOf.unixMicroseconds)),
-            ("transactions_before", .integer(transactionsBefore)),
+            ("counted_from", .string(countedFrom.utcText)), ("counted_from_unix_us", .integer(countedFrom.unixMicroseconds)),
+            ("transactions_counted", .integer(transactionsCounted)),
             ("last_full_pass", .string(lastFullPass.description)), ("accounts", .integer(Int64(accounts.count))),
         ]).serialized() + "\n")
         for (id, state) in accounts.sorted(by: { $0.key < $1.key }) {
@@ -77,8 +85,14 @@ struct LedgerCheckpoint: Sendable {
                 count: try account.integer("count", in: path))
         }
         guard accounts.count == (try header.integer("accounts", in: path)) else { throw .badInput("\(path): accounts are missing") }
-        return LedgerCheckpoint(asOf: asOf, transactionsBefore: try header.integer("transactions_before", in: path),
+        return LedgerCheckpoint(asOf: asOf, countedFrom: Timestamp(unixMicroseconds: try header.integer("counted_from_unix_us", in: path)),
+                                transactionsCounted: try header.integer("transactions_counted", in: path),
                                 lastFullPass: lastFull, accounts: accounts)
+    }
+
+    /// Where the count of a checkpoint ending at `asOf` starts.
+    static func countedFrom(asOf: Timestamp) -> Timestamp {
+        Timestamp(unixMicroseconds: asOf.unixMicroseconds - recountedDays * 86_400_000_000)
     }
 
     /// The newest checkpoint a nightly run left before `date` in

@@ -6,7 +6,8 @@
 /// each account starts from the checkpoint's balance and sums, so the chain
 /// links to the checkpoint and the lifetime checks add the new rows to its
 /// sums. With `keepsCheckpoint` it also sums every account up to the window's
-/// end, for the next night's checkpoint (memory then grows with the accounts).
+/// end, for the next night's checkpoint (memory then grows with the accounts),
+/// and counts the rows it reads of that checkpoint's recounted days.
 struct LedgerPass {
     let window: ReportWindow
     let tolerance: ExactDecimal
@@ -17,12 +18,16 @@ struct LedgerPass {
     private let keepsCheckpoint: Bool
     /// Each account summed up to the window's end (with `keepsCheckpoint`).
     private(set) var checkpointAccounts: [String: LedgerCheckpoint.AccountState] = [:]
+    /// Rows read that were created in [`countedFrom`, window end) (with `keepsCheckpoint`).
+    private(set) var transactionsCounted: Int64 = 0
+    private let countedFrom: Timestamp
 
     init(window: ReportWindow, tolerance: ExactDecimal, seed: LedgerCheckpoint? = nil, keepsCheckpoint: Bool = false) {
         self.window = window
         self.tolerance = tolerance
         self.seed = seed
         self.keepsCheckpoint = keepsCheckpoint
+        countedFrom = LedgerCheckpoint.countedFrom(asOf: window.to)
     }
 
     private struct Account {
@@ -81,6 +86,7 @@ struct LedgerPass {
             if type == "purchase" { state.atWindowEnd.purchased += amount }
             if type == "usage" { state.atWindowEnd.used += amount }
             state.atWindowEnd.count += 1
+            if keepsCheckpoint && createdAt >= countedFrom { transactionsCounted += 1 }
         }
 
         if createdAt >= window.from && createdAt < window.to {

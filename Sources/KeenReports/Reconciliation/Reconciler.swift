@@ -67,7 +67,7 @@ public struct Reconciler {
         public var exitStatus: ExitStatus { clean ? .clean : .discrepancies }
     }
 
-    public static let queries = ["reconciliation_ledger", "reconciliation_history_count",
+    public static let queries = ["reconciliation_ledger", "reconciliation_recent_count",
                                  "reconciliation_sessions", "reconciliation_sessions_ended", "reconciliation_duplicate_intents", "reconciliation_purchases",
                                  "reconciliation_customers", "reconciliation_pending_ageing"]
 
@@ -95,7 +95,7 @@ public struct Reconciler {
     public func reconcile(_ options: Options, transaction: ReportTransaction, directory: String,
                           staging: StagedFiles) throws -> Outcome {
         let window = options.window
-        let (seed, whyFull) = try checkedSeed(options.nightly, transaction: transaction)
+        let (seed, whyFull, countedBeforeSeed) = try checkedSeed(options.nightly, window: window, transaction: transaction)
         var ledger = LedgerPass(window: window, tolerance: options.tolerance, seed: seed, keepsCheckpoint: options.nightly != nil)
         try transaction.stream(catalog.query(named: "reconciliation_ledger"), more: ["since": seed?.asOf.utcText]) {
             try ledger.consume($0)
@@ -157,8 +157,8 @@ public struct Reconciler {
 
         var ledgerPass: (kind: String, note: String)?
         if let nightly = options.nightly {
-            let checkpoint = LedgerCheckpoint(asOf: window.to,
-                                              transactionsBefore: ledger.checkpointAccounts.values.reduce(0) { $0 + $1.count },
+            let checkpoint = LedgerCheckpoint(asOf: window.to, countedFrom: LedgerCheckpoint.countedFrom(asOf: window.to),
+                                              transactionsCounted: countedBeforeSeed + ledger.transactionsCounted,
                                               lastFullPass: seed?.lastFullPass ?? nightly.date, accounts: ledger.checkpointAccounts)
             let file = try staging.create(directory + "/" + LedgerCheckpoint.fileName)
             try checkpoint.write(to: file)
@@ -186,20 +186,26 @@ public struct Reconciler {
     }
 
     /// The checkpoint a night may start from, checked against the ledger as
-    /// it is now: when the count of transactions created before its end has
-    /// changed (a backdated insert, a delete), history moved behind it and
-    /// the night makes a full pass instead. Returns the seed, or why none.
-    private func checkedSeed(_ nightly: NightlyLedger?, transaction: ReportTransaction) throws -> (LedgerCheckpoint?, String?) {
-        guard let nightly else { return (nil, nil) }
-        guard let checkpoint = nightly.checkpoint else { return (nil, nightly.whyFull) }
-        var count: Int64 = 0
-        try transaction.stream(catalog.query(named: "reconciliation_history_count"), more: ["since": checkpoint.asOf.utcText]) {
-            count = try $0.integer(0) ?? 0
+    /// it is now: when the count of transactions created in its recounted
+    /// days has changed (a backdated insert, a delete), history moved behind
+    /// it and the night makes a full pass instead. Returns the seed, or why
+    /// none, and the count of transactions before the seed's end that the
+    /// next checkpoint counts (the pass itself counts the rows it reads).
+    private func checkedSeed(_ nightly: NightlyLedger?, window: ReportWindow,
+                             transaction: ReportTransaction) throws -> (seed: LedgerCheckpoint?, whyFull: String?, counted: Int64) {
+        guard let nightly else { return (nil, nil, 0) }
+        guard let checkpoint = nightly.checkpoint else { return (nil, nightly.whyFull, 0) }
+        var checked: Int64 = 0, kept: Int64 = 0
+        try transaction.stream(catalog.query(named: "reconciliation_recent_count"),
+                               more: ["since": checkpoint.asOf.utcText, "checked_from": checkpoint.countedFrom.utcText,
+                                      "kept_from": LedgerCheckpoint.countedFrom(asOf: window.to).utcText]) {
+            checked = try $0.integer(0) ?? 0
+            kept = try $0.integer(1) ?? 0
         }
-        guard count == checkpoint.transactionsBefore else {
-            return (nil, "history changed behind the checkpoint of \(checkpoint.day?.description ?? "?"): \(count) transactions were created before \(checkpoint.asOf.utcText), the checkpoint counted \(checkpoint.transactionsBefore)")
+        guard checked == checkpoint.transactionsCounted else {
+            return (nil, "history changed behind the checkpoint of \(checkpoint.day?.description ?? "?"): \(checked) transactions were created from \(checkpoint.countedFrom.utcText) to \(checkpoint.asOf.utcText), the checkpoint counted \(checkpoint.transactionsCounted)", 0)
         }
-        return (checkpoint, nil)
+        return (checkpoint, nil, kept)
     }
 
     /// SESSION_COST_MISMATCH or UNBILLED_SESSION for one session that ended

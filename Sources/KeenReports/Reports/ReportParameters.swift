@@ -11,8 +11,9 @@ public struct ReportParameters: Sendable {
     /// The parameter names a query may declare, with their types.
     public static let declarable: [String: QueryParameter.ValueType] = [
         "from": .timestamptz, "to": .timestamptz, "tz": .text, "user_id": .uuid,
-        // Where an incremental reconciliation starts reading the ledger (its checkpoint's end).
-        "since": .timestamptz,
+        // Where an incremental reconciliation starts reading the ledger (its
+        // checkpoint's end), and where the counts of its recounted days start.
+        "since": .timestamptz, "checked_from": .timestamptz, "kept_from": .timestamptz,
     ]
 
     public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {
