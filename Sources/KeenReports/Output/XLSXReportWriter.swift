@@ -83,6 +83,9 @@ final class XLSXReportWriter {
     }
 
     private func write(_ value: ReportValue, column: Int, row: Int, sheet: XLSXWorkbook.Sheet) throws(EngineError) {
+        // Widths are fitted to the first rows of each sheet alone: measuring
+        // every row cost a String per number of a million-row workbook.
+        let sampled = row <= Self.sampledRows
         var shown = 0
         switch value {
         case .null:
@@ -93,7 +96,7 @@ final class XLSXReportWriter {
             } else {
                 try workbook.write(sheet, row: row, column: column, string: String(number))
             }
-            shown = String(number).count
+            if sampled { shown = String(number).count }
         case .decimal(let number):
             let scale = columns[column].scale ?? number.scale
             let rounded = number.rounded(toScale: scale)
@@ -105,14 +108,14 @@ final class XLSXReportWriter {
             } else {
                 try workbook.write(sheet, row: row, column: column, string: text)
             }
-            shown = text.count
+            if sampled { shown = text.count }
         case .text(let text), .uuid(let text):
             try writeText(text, column: column, row: row, sheet: sheet)
-            shown = row <= Self.sampledRows ? text.count : 0
+            if sampled { shown = text.count }
         case .textArray(let elements):
             let text = elements.map { $0 ?? "" }.joined(separator: ";")
             try writeText(text, column: column, row: row, sheet: sheet)
-            shown = row <= Self.sampledRows ? text.count : 0
+            if sampled { shown = text.count }
         case .boolean(let flag):
             try workbook.write(sheet, row: row, column: column, boolean: flag)
         case .timestamp(let instant):
