@@ -3,8 +3,8 @@ import Foundation
 /// `reconciliation_checkpoint.json`: the ledger as a nightly reconciliation
 /// read it, summed up to the end of its day (`asOf`), so that the next night
 /// reads only what came after. Per account: the last transaction before
-/// `asOf` and its stored `balance_after`, the sums of its purchases and usage,
-/// and its count; for the whole ledger, the count of transactions created in
+/// `asOf` and its stored `balance_after`, and the sums of its purchases and
+/// usage; for the whole ledger, the count of transactions created in
 /// the `recountedDays` before `asOf`, which the next night counts again to
 /// see whether history moved behind the checkpoint. The file is written with
 /// the day's other files and listed, with its SHA-256, in the day's
@@ -18,7 +18,6 @@ struct LedgerCheckpoint: Sendable {
         var balance = ExactDecimal.zero
         var purchased = ExactDecimal.zero
         var used = ExactDecimal.zero
-        var count: Int64 = 0
     }
 
     static let fileName = "reconciliation_checkpoint.json"
@@ -52,7 +51,7 @@ struct LedgerCheckpoint: Sendable {
             try file.write(JSONValue.object([
                 ("account_id", .string(id)), ("last_transaction_id", state.lastTransaction.map(JSONValue.string) ?? .null),
                 ("balance", .string(state.balance.formatted(places: 4))), ("purchased", .string(state.purchased.formatted(places: 4))),
-                ("used", .string(state.used.formatted(places: 4))), ("count", .integer(state.count)),
+                ("used", .string(state.used.formatted(places: 4))),
             ]).serialized() + "\n")
         }
     }
@@ -81,8 +80,7 @@ struct LedgerCheckpoint: Sendable {
             let account = try object(line)
             accounts[try account.text("account_id", in: path)] = AccountState(
                 lastTransaction: account.optionalText("last_transaction_id"), balance: try account.decimal("balance", in: path),
-                purchased: try account.decimal("purchased", in: path), used: try account.decimal("used", in: path),
-                count: try account.integer("count", in: path))
+                purchased: try account.decimal("purchased", in: path), used: try account.decimal("used", in: path))
         }
         guard accounts.count == (try header.integer("accounts", in: path)) else { throw .badInput("\(path): accounts are missing") }
         return LedgerCheckpoint(asOf: asOf, countedFrom: Timestamp(unixMicroseconds: try header.integer("counted_from_unix_us", in: path)),

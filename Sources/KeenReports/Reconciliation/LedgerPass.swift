@@ -85,7 +85,6 @@ struct LedgerPass {
             state.atWindowEnd.balance = balanceAfter
             if type == "purchase" { state.atWindowEnd.purchased += amount }
             if type == "usage" { state.atWindowEnd.used += amount }
-            state.atWindowEnd.count += 1
             if keepsCheckpoint && createdAt >= countedFrom { transactionsCounted += 1 }
         }
 
