@@ -8,7 +8,10 @@
 -- An incremental night gives :since, the end of the day its checkpoint sums
 -- up, and gets only the transactions created since, through the created_at
 -- index; a full pass leaves it empty, and the planner drops the condition.
+-- ledger_rollforward reads it too, for every account or, with :user_id, that
+-- user's accounts.
 -- param: since timestamptz?  read only transactions created at or after this (an incremental night)
+-- param: user_id uuid?  only this user's accounts; every account when empty
 SELECT a.id                            AS account_id,
        a.user_id                       AS account_user_id,
        a.current_balance::numeric      AS current_balance,
@@ -25,4 +28,5 @@ SELECT a.id                            AS account_id,
        t.reconciliation_status::text   AS reconciliation_status
 FROM credit_accounts a
 LEFT JOIN credit_transactions t ON t.account_id = a.id AND (:since IS NULL OR t.created_at >= :since)
+WHERE (:user_id IS NULL OR a.user_id = :user_id)
 ORDER BY a.id, t.created_at, t.id

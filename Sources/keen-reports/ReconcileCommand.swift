@@ -50,7 +50,7 @@ struct ReconcileCommand: ParsableCommand {
             replica: connection.replica())
         for path in outcome.paths { print(path) }
         if let marked = outcome.marked {
-            print("\(dryRun ? "would mark" : "marked"): \(marked["reconciled"] ?? 0) reconciled, \(marked["disputed"] ?? 0) disputed, \(marked["skipped"] ?? 0) skipped")
+            print("\(dryRun ? "would mark" : "marked"): \(marked.reconciled) reconciled, \(marked.disputed) disputed, \(marked.skipped) skipped")
         }
         print(outcome.clean ? "reconciliation: clean" : "reconciliation: \(outcome.discrepancies) discrepancies\(outcome.balanced ? "" : ", opening + net change != closing")")
         if !outcome.clean { throw ExitCode(outcome.exitStatus.rawValue) }

@@ -14,11 +14,11 @@ import Testing
             + "Failed,cus_3,x,pi_3,7,eur,2026-11-15 23:59:59,0,0\r\n"
         let payments = try parse(text)
         #expect(payments.count == 3)
-        #expect(payments[0].id == "pi_1" && payments[0].amount == ExactDecimal("1250") && payments[0].isPaid && payments[0].isUSD)
+        #expect(payments[0].id == "pi_1" && payments[0].amount == ExactDecimal("1250") && payments[0].isCollected && payments[0].isUSD)
         #expect(payments[0].created.utcText == "2026-11-15T10:05:00Z" && payments[0].customerID == "cus_1" && payments[0].line == 2)
-        #expect(payments[1].isPaid && payments[1].isUSD && payments[1].customerID == "" && payments[1].amountRefunded == ExactDecimal("1000.5"))
+        #expect(payments[1].isCollected && payments[1].isUSD && payments[1].customerID == "" && payments[1].amountRefunded == ExactDecimal("1000.5"))
         #expect(payments[1].created.utcText == "2026-11-15T10:05:09Z")
-        #expect(!payments[2].isPaid && !payments[2].isUSD)
+        #expect(!payments[2].isCollected && !payments[2].isUSD)
     }
 
     @Test func acceptsTheOlderCreatedColumnName() throws {

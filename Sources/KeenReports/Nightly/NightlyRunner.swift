@@ -163,7 +163,8 @@ public struct NightlyRunner: Sendable {
             let connection = try PostgresConnection(server)
             let serverState = try StandbyFreshness.ensure(connection, windowEnd: window.to, options: options.replica)
             let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: options.statementTimeout)
-            let jobs = catalog.reports.filter(\.nightly).map(NightlyJob.report) + [.reconciliation]
+            let jobs = catalog.reports.filter { $0.nightly && !Reconciler.nightlyReports.contains($0.name) }.map(NightlyJob.report)
+                + [.reconciliation]
             try RowSecurityCheck(queries: jobs.flatMap(\.queryNames).map(catalog.query(named:)), tenant: false)
                 .verify(on: connection)
             let snapshot = try transaction.exportSnapshot()
@@ -360,12 +361,8 @@ private struct JobContext: @unchecked Sendable {
             let outcome = try Reconciler(catalog: catalog).reconcile(reconciliation, transaction: transaction,
                                                                      directory: folder, staging: staging)
             if let pass = outcome.ledgerPass { log.ledgerPass(date: date, kind: pass.kind, note: pass.note) }
-            let files = outcome.paths.map { path in
-                let name = URL(fileURLWithPath: path).lastPathComponent
-                let table = name.hasPrefix("reconciliation_discrepancies") || name == "reconciliation.xlsx"
-                return NightlyJobResult.File(name: name, rows: table ? Int64(outcome.discrepancies) : nil)
-            }
-            return (files, outcome.counts)
+            let files = outcome.files.map { NightlyJobResult.File(name: URL(fileURLWithPath: $0.path).lastPathComponent, rows: $0.rows) }
+            return (files, Dictionary(uniqueKeysWithValues: outcome.counts.map { ($0.key.rawValue, $0.value) }))
         }
     }
 }

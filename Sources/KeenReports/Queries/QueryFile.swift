@@ -95,6 +95,7 @@ public struct QueryFile: Sendable {
 public struct QueryParameter: Sendable, Equatable {
     public enum ValueType: String, Sendable, CaseIterable {
         case timestamptz, date, text, uuid, numeric, integer, tid
+        case textArray = "text[]"
     }
 
     public let name: String

@@ -11,11 +11,14 @@ public enum DiscrepancyType: String, Sendable, CaseIterable {
     case unbilledSession = "UNBILLED_SESSION"
     case duplicatePaymentIntent = "DUPLICATE_PAYMENT_INTENT"
     case missingPaymentIntent = "MISSING_PAYMENT_INTENT"
+    case refundWithoutPurchase = "REFUND_WITHOUT_PURCHASE"
+    case refundExceedsPurchase = "REFUND_EXCEEDS_PURCHASE"
     case missingInProcessor = "MISSING_IN_PROCESSOR"
     case missingInLedger = "MISSING_IN_LEDGER"
     case amountMismatch = "AMOUNT_MISMATCH"
     case customerMismatch = "CUSTOMER_MISMATCH"
     case unsupportedCurrency = "UNSUPPORTED_CURRENCY"
+    case refundMismatch = "REFUND_MISMATCH"
 }
 
 /// One row of `reconciliation_discrepancies`. A field that does not apply is

@@ -21,9 +21,13 @@ struct LedgerPass {
     /// Rows read that were created in [`countedFrom`, window end) (with `keepsCheckpoint`).
     private(set) var transactionsCounted: Int64 = 0
     private let countedFrom: Timestamp
+    /// The window's roll-forward, when the run writes `ledger_rollforward`.
+    private(set) var rollforward: LedgerRollforward?
 
-    init(window: ReportWindow, tolerance: ExactDecimal, seed: LedgerCheckpoint? = nil, keepsCheckpoint: Bool = false) {
+    init(window: ReportWindow, tolerance: ExactDecimal, seed: LedgerCheckpoint? = nil, keepsCheckpoint: Bool = false,
+         rollsForward: Bool = false) {
         self.window = window
+        rollforward = rollsForward ? LedgerRollforward(window: window) : nil
         self.tolerance = tolerance
         self.seed = seed
         self.keepsCheckpoint = keepsCheckpoint
@@ -66,30 +70,34 @@ struct LedgerPass {
             account = Account(id: accountID, userID: try row.uuid(1) ?? "", currentBalance: try row.decimal(2) ?? .zero,
                               lifetimePurchased: try row.decimal(3) ?? .zero, lifetimeSpent: try row.decimal(4) ?? .zero)
             if let seed, let state = seed.accounts[accountID] { account!.start(from: state, window: window, asOf: seed.asOf) }
+            rollforward?.startAccount(balance: account!.previousBalance)
             totals.accounts += 1
         }
         guard let transactionID = try row.uuid(5) else { return }  // an account with no transactions
         let type = row.text(7) ?? ""
+        let intent = row.text(11) ?? ""
+        let kind = LedgerKind(type: type, carriesIntent: !intent.isEmpty)
         let amount = try row.decimal(8) ?? .zero
         let balanceAfter = try row.decimal(9) ?? .zero
         let createdAt = try row.timestamp(12) ?? window.from
         var state = account!
         defer { account = state }
+        rollforward?.consume(createdAt: createdAt, kind: kind, amount: amount, balanceAfter: balanceAfter)
 
-        if type == "purchase" { state.purchased += amount }
-        if type == "usage" { state.used += amount }
+        if kind == .purchase { state.purchased += amount }
+        if kind == .usage { state.used += amount }
         if createdAt < window.from { state.openingBalance = balanceAfter }
         if createdAt < window.to {
             state.closingBalance = balanceAfter
             state.atWindowEnd.lastTransaction = transactionID
             state.atWindowEnd.balance = balanceAfter
-            if type == "purchase" { state.atWindowEnd.purchased += amount }
-            if type == "usage" { state.atWindowEnd.used += amount }
+            if kind == .purchase { state.atWindowEnd.purchased += amount }
+            if kind == .usage { state.atWindowEnd.used += amount }
             if keepsCheckpoint && createdAt >= countedFrom { transactionsCounted += 1 }
         }
 
         if createdAt >= window.from && createdAt < window.to {
-            totals.countInWindow(type: type, status: row.text(13), amount: amount)
+            totals.countInWindow(type: type, kind: kind, status: row.text(13), amount: amount)
             let expected = state.previousBalance + amount
             if differs(expected, balanceAfter) {
                 discrepancies.append(Discrepancy(.chainBreak, accountID: state.id, userID: state.userID, transactionID: transactionID,
@@ -101,16 +109,16 @@ struct LedgerPass {
                                                  expected: .text(state.userID), actual: .text(transactionUser),
                                                  detail: "the transaction's user \(transactionUser) does not own account \(state.id)"))
             }
-            if (type == "purchase" && amount <= .zero) || (type == "usage" && amount >= .zero) {
+            if kind.hasWrongSign(amount) {
                 discrepancies.append(Discrepancy(.signViolation, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  actual: .amount(amount),
-                                                 detail: "a \(type) of \(amount.formatted(places: 4)) has the wrong sign (purchases add credits, usage takes them)"))
+                                                 detail: "a \(kind.noun) of \(amount.formatted(places: 4)) has the wrong sign (purchases and credit refunds add credits, usage and payment refunds take them)"))
             }
-            if type == "usage" && row.isNull(10) {
+            if kind == .usage && row.isNull(10) {
                 discrepancies.append(Discrepancy(.usageWithoutSession, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  actual: .amount(amount), detail: "a usage transaction names no agent session"))
             }
-            if type == "purchase" && (row.text(11) ?? "").isEmpty {
+            if kind == .purchase && intent.isEmpty {
                 discrepancies.append(Discrepancy(.missingPaymentIntent, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  actual: .amount(amount), detail: "a purchase carries no Stripe payment intent"))
             }
@@ -123,6 +131,7 @@ struct LedgerPass {
     mutating func finishAccount() {
         guard let state = account else { return }
         account = nil
+        rollforward?.finishAccount()
         if keepsCheckpoint { checkpointAccounts[state.id] = state.atWindowEnd }
         totals.openingBalanceTotal += state.openingBalance ?? .zero
         totals.closingBalanceTotal += state.closingBalance ?? .zero
@@ -156,11 +165,18 @@ struct LedgerTotals {
     struct CountAndSum {
         var count: Int64 = 0
         var sum = ExactDecimal.zero
+
+        mutating func add(_ amount: ExactDecimal) {
+            count += 1
+            sum += amount
+        }
     }
 
     var accounts: Int64 = 0
     var byType: [String: CountAndSum] = [:]
     var byStatus: [String: CountAndSum] = [:]
+    var paymentRefunds = CountAndSum()
+    var creditRefunds = CountAndSum()
     var netChange = ExactDecimal.zero
     var openingBalanceTotal = ExactDecimal.zero
     var closingBalanceTotal = ExactDecimal.zero
@@ -168,11 +184,11 @@ struct LedgerTotals {
     /// The key a NULL reconciliation_status is counted under.
     static let unsetStatus = "unset"
 
-    mutating func countInWindow(type: String, status: String?, amount: ExactDecimal) {
-        byType[type, default: CountAndSum()].count += 1
-        byType[type, default: CountAndSum()].sum += amount
-        byStatus[status ?? Self.unsetStatus, default: CountAndSum()].count += 1
-        byStatus[status ?? Self.unsetStatus, default: CountAndSum()].sum += amount
+    mutating func countInWindow(type: String, kind: LedgerKind, status: String?, amount: ExactDecimal) {
+        if kind == .paymentRefund { paymentRefunds.add(amount) }
+        if kind == .creditRefund { creditRefunds.add(amount) }
+        byType[type, default: CountAndSum()].add(amount)
+        byStatus[status ?? Self.unsetStatus, default: CountAndSum()].add(amount)
         netChange += amount
     }
 }

@@ -54,22 +54,33 @@ public struct Reconciler {
     }
 
     public struct Outcome: Sendable {
+        /// A file written, with its data rows (nil for one that is not a table).
+        public struct File: Sendable {
+            public let path: String
+            public let rows: Int64?
+        }
+
         public let discrepancies: Int
         public let balanced: Bool
-        public let paths: [String]
+        public let files: [File]
         /// Per discrepancy type (every type, zeros included).
-        public let counts: [String: Int64]
-        /// With --mark: reconciled, disputed and skipped.
-        public var marked: [String: Int]?
+        public let counts: [DiscrepancyType: Int64]
+        /// With --mark: what was marked.
+        public var marked: LedgerMarking.Outcome?
         /// A night's ledger pass: full or incremental, and why full.
         public var ledgerPass: (kind: String, note: String)?
+        public var paths: [String] { files.map(\.path) }
         public var clean: Bool { discrepancies == 0 && balanced }
         public var exitStatus: ExitStatus { clean ? .clean : .discrepancies }
     }
 
     public static let queries = ["reconciliation_ledger", "reconciliation_recent_count",
-                                 "reconciliation_sessions", "reconciliation_sessions_ended", "reconciliation_duplicate_intents", "reconciliation_purchases",
-                                 "reconciliation_customers", "reconciliation_pending_ageing"]
+                                 "reconciliation_sessions", "reconciliation_sessions_ended", "reconciliation_intents",
+                                 "reconciliation_customers", "reconciliation_ageing"]
+    /// Catalogue reports a night's reconciliation writes from its own ledger
+    /// pass (so they start from its verified checkpoint) instead of running
+    /// them as jobs of their own.
+    public static let nightlyReports = ["ledger_rollforward"]
 
     let catalog: ReportCatalog
 
@@ -96,7 +107,8 @@ public struct Reconciler {
                           staging: StagedFiles) throws -> Outcome {
         let window = options.window
         let (seed, whyFull, countedBeforeSeed) = try checkedSeed(options.nightly, window: window, transaction: transaction)
-        var ledger = LedgerPass(window: window, tolerance: options.tolerance, seed: seed, keepsCheckpoint: options.nightly != nil)
+        var ledger = LedgerPass(window: window, tolerance: options.tolerance, seed: seed, keepsCheckpoint: options.nightly != nil,
+                                rollsForward: options.nightly != nil)
         try transaction.stream(catalog.query(named: "reconciliation_ledger"), more: ["since": seed?.asOf.utcText]) {
             try ledger.consume($0)
         }
@@ -108,27 +120,28 @@ public struct Reconciler {
         try transaction.stream(catalog.query(named: sessions)) { row in
             if let discrepancy = try Self.checkSession(row, tolerance: options.tolerance) { discrepancies.append(discrepancy) }
         }
-        try transaction.stream(catalog.query(named: "reconciliation_duplicate_intents")) { row in
-            let amount = try row.decimal(4) ?? .zero
-            discrepancies.append(Discrepancy(.duplicatePaymentIntent, accountID: try row.uuid(1), userID: try row.uuid(2),
-                                             transactionID: try row.uuid(0), paymentIntentID: row.text(3), actual: .amount(amount),
-                                             detail: "more than one purchase carries this payment intent"))
+        var matcher = options.stripePayments.map { StripeMatcher(payments: $0, window: window, tolerance: options.tolerance) }
+        func check(_ group: PaymentIntentGroup) {
+            discrepancies += PaymentIntentChecks.discrepancies(group, tolerance: options.tolerance)
+            matcher?.consume(group)
         }
-        var matched: [String] = []
-        if let payments = options.stripePayments {
-            var matcher = StripeMatcher(payments: payments, window: window, tolerance: options.tolerance)
-            try transaction.stream(catalog.query(named: "reconciliation_purchases")) { try matcher.consume($0) }
+        var group: PaymentIntentGroup?
+        try transaction.stream(catalog.query(named: "reconciliation_intents"),
+                               more: ["intents": matcher.map { ArrayLiteral.text($0.intentsInWindow) }]) { row in
+            if let finished = try PaymentIntentGroup.gather(row, into: &group) { check(finished) }
+        }
+        if let group { check(group) }
+        if var matcher {
             var userOf: [String: String] = [:]
             try transaction.stream(catalog.query(named: "reconciliation_customers")) { row in
                 userOf[row.text(0) ?? ""] = try row.uuid(1)
             }
             matcher.finish(userOf: userOf)
             discrepancies += matcher.discrepancies
-            matched = matcher.matchedTransactions
         }
         discrepancies.sort(by: Discrepancy.precedes)
-        var pendingAgeing: [PendingAgeing.Bucket] = []
-        try transaction.stream(catalog.query(named: "reconciliation_pending_ageing")) { pendingAgeing.append(try PendingAgeing.Bucket($0)) }
+        var ageing = OpenItemsAgeing()
+        try transaction.stream(catalog.query(named: "reconciliation_ageing")) { try ageing.add($0) }
 
         let totals = ledger.totals
         let balanced = totals.closingBalanceTotal - totals.openingBalanceTotal == totals.netChange
@@ -140,18 +153,18 @@ public struct Reconciler {
                                       generatedAt: generatedAt, zone: window.zone, staging: staging)
         for discrepancy in discrepancies { try output.write(discrepancy.row) }
         try output.finish()
-        var paths = output.files.map(\.path)
+        var files = output.files.map { Outcome.File(path: $0.path, rows: output.rowCount) }
 
         var marked: LedgerMarking.Outcome?
         if let marking = options.marking {
-            let outcome = try marking.apply(LedgerMarking.targets(discrepancies: discrepancies, matched: matched),
+            let outcome = try marking.apply(LedgerMarking.targets(discrepancies: discrepancies, matched: matcher?.matchedTransactions ?? []),
                                             window: window, snapshot: transaction)
             let marks = try ReportOutput(name: "reconciliation_marks", columns: LedgerMarking.columns,
                                          options: OutputOptions(directory: directory, formats: options.formats.subtracting([.xlsx])),
                                          parameters: parametersJSON, generatedAt: generatedAt, zone: window.zone, staging: staging)
             for mark in outcome.marks { try marks.write(mark.row) }
             try marks.finish()
-            paths += marks.files.map(\.path)
+            files += marks.files.map { Outcome.File(path: $0.path, rows: marks.rowCount) }
             marked = outcome
         }
 
@@ -162,27 +175,44 @@ public struct Reconciler {
                                               lastFullPass: seed?.lastFullPass ?? nightly.date, accounts: ledger.checkpointAccounts)
             let file = try staging.create(directory + "/" + LedgerCheckpoint.fileName)
             try checkpoint.write(to: file)
-            paths.append(file.path)
+            files.append(Outcome.File(path: file.path, rows: nil))
+            if let rollforward = ledger.rollforward {
+                files += try writeRollforward(rollforward, parameters: try ReportParameters(window: window), directory: directory,
+                                              formats: options.formats, generatedAt: generatedAt, staging: staging)
+            }
             ledgerPass = seed.map { ("incremental", "from the checkpoint of \($0.day?.description ?? "?") (transactions since \($0.asOf.utcText))") }
                 ?? ("full", whyFull ?? "a full pass")
         }
         let summary = ReconciliationSummary(options: options, parameters: parametersJSON, generatedAt: generatedAt,
                                             totals: totals, balanced: balanced, discrepancies: discrepancies,
-                                            pendingAgeing: pendingAgeing, marked: marked,
+                                            ageing: ageing, marked: marked,
                                             ledgerPass: ledgerPass.map { JSONValue.object([("kind", .string($0.kind)), ("note", .string($0.note))]) })
         let summaryFile = try staging.create(directory + "/reconciliation_summary.json")
         try summaryFile.write(summary.json.serialized(indent: 0) + "\n")
-        paths.append(summaryFile.path)
+        files.append(Outcome.File(path: summaryFile.path, rows: nil))
         if options.formats.contains(.xlsx) {
             let workbook = try staging.create(directory + "/reconciliation.xlsx")
             try ReconciliationWorkbook.write(workbook, summary: summary.json, discrepancies: discrepancies, zone: window.zone)
-            paths.append(workbook.path)
+            files.append(Outcome.File(path: workbook.path, rows: Int64(discrepancies.count)))
         }
-        var counts = Dictionary(uniqueKeysWithValues: DiscrepancyType.allCases.map { ($0.rawValue, Int64(0)) })
-        for discrepancy in discrepancies { counts[discrepancy.type.rawValue, default: 0] += 1 }
-        return Outcome(discrepancies: discrepancies.count, balanced: balanced, paths: paths, counts: counts,
-                       marked: marked.map { ["reconciled": $0.reconciled, "disputed": $0.disputed, "skipped": $0.skipped] },
-                       ledgerPass: ledgerPass)
+        var counts = Dictionary(uniqueKeysWithValues: DiscrepancyType.allCases.map { ($0, Int64(0)) })
+        for discrepancy in discrepancies { counts[discrepancy.type, default: 0] += 1 }
+        return Outcome(discrepancies: discrepancies.count, balanced: balanced, files: files, counts: counts,
+                       marked: marked, ledgerPass: ledgerPass)
+    }
+
+    /// `ledger_rollforward`'s files, as `run` writes them, from a night's ledger pass.
+    private func writeRollforward(_ rollforward: LedgerRollforward, parameters: ReportParameters, directory: String,
+                                  formats: Set<OutputOptions.Format>, generatedAt: String,
+                                  staging: StagedFiles) throws -> [Outcome.File] {
+        let definition = try catalog.report(named: "ledger_rollforward").outputs[0]
+        let output = try ReportOutput(name: definition.name, columns: definition.columns,
+                                      options: OutputOptions(directory: directory, formats: formats),
+                                      parameters: parameters.json, generatedAt: generatedAt, zone: parameters.window.zone,
+                                      staging: staging)
+        for row in rollforward.rows { try output.write(row) }
+        try output.finish()
+        return output.files.map { Outcome.File(path: $0.path, rows: output.rowCount) }
     }
 
     /// The checkpoint a night may start from, checked against the ledger as

@@ -9,14 +9,19 @@ struct ReconciliationSummary {
     static let knownStatuses = ["pending", "reconciled", "disputed", LedgerTotals.unsetStatus]
 
     init(options: Reconciler.Options, parameters: JSONValue, generatedAt: String, totals: LedgerTotals, balanced: Bool,
-         discrepancies: [Discrepancy], pendingAgeing: [PendingAgeing.Bucket], marked: LedgerMarking.Outcome?,
+         discrepancies: [Discrepancy], ageing: OpenItemsAgeing, marked: LedgerMarking.Outcome?,
          ledgerPass: JSONValue? = nil) {
         func amount(_ value: ExactDecimal) -> JSONValue { .string(value.formatted(places: 4)) }
+        func countAndSum(_ entry: LedgerTotals.CountAndSum) -> JSONValue {
+            .object([("count", .integer(entry.count)), ("sum", amount(entry.sum))])
+        }
+        func buckets(_ buckets: [OpenItemsAgeing.Bucket]) -> JSONValue {
+            .object(buckets.map { ($0.name, countAndSum(LedgerTotals.CountAndSum(count: $0.count, sum: $0.sum))) })
+        }
         func table(_ entries: [String: LedgerTotals.CountAndSum], known: [String]) -> JSONValue {
             let keys = known + entries.keys.filter { !known.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             return .object(keys.map { key in
-                let entry = entries[key] ?? LedgerTotals.CountAndSum()
-                return (key, .object([("count", .integer(entry.count)), ("sum", amount(entry.sum))]))
+                (key, countAndSum(entries[key] ?? LedgerTotals.CountAndSum()))
             })
         }
         var counts: [DiscrepancyType: Int64] = [:]
@@ -33,6 +38,7 @@ struct ReconciliationSummary {
             ("accounts", .integer(totals.accounts)),
             ("transactions_by_type", table(totals.byType, known: Self.knownTypes)),
             ("transactions_by_reconciliation_status", table(totals.byStatus, known: Self.knownStatuses)),
+            ("refunds", .object([("payment", countAndSum(totals.paymentRefunds)), ("credit", countAndSum(totals.creditRefunds))])),
             ("opening_balance_total", amount(totals.openingBalanceTotal)),
             ("closing_balance_total", amount(totals.closingBalanceTotal)),
             ("net_change", amount(totals.netChange)),
@@ -43,13 +49,13 @@ struct ReconciliationSummary {
         if let payments = options.stripePayments {
             members.append(("stripe_export", .object([
                 ("payments", .integer(Int64(payments.count))),
-                ("paid_payments", .integer(Int64(payments.filter(\.isPaid).count))),
+                // Collected: paid, or refunded in part or whole.
+                ("paid_payments", .integer(Int64(payments.filter(\.isCollected).count))),
             ])))
         }
         if let ledgerPass { members.append(("ledger_pass", ledgerPass)) }
-        members.append(("pending_ageing", .object(pendingAgeing.map { bucket in
-            (bucket.name, .object([("count", .integer(bucket.count)), ("sum", amount(bucket.sum))]))
-        })))
+        members.append(("pending_ageing", buckets(ageing.pending)))
+        members.append(("disputed_ageing", buckets(ageing.disputed)))
         if let marking = options.marking, let marked {
             members.append(("run_id", .string(marking.runID)))
             members.append(("marked", .object([("reconciled", .integer(Int64(marked.reconciled))),

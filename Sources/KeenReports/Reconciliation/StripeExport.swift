@@ -12,8 +12,11 @@ public struct StripePayment: Sendable, Equatable {
     /// The line of the export the payment's record starts on.
     public let line: Int
 
-    /// Stripe shows `Paid`; its API says `succeeded`.
-    public var isPaid: Bool { status == "Paid" || status == "succeeded" }
+    /// Money was taken, even if some of it went back (REPORTS.md's
+    /// "collected"; every rule there that says "paid" means this). Stripe's
+    /// dashboard shows `Paid`, its API says `succeeded`.
+    public var isCollected: Bool { Self.collectedStatuses.contains(status.lowercased()) }
+    static let collectedStatuses: Set<String> = ["paid", "succeeded", "refunded", "partially refunded"]
     public var isUSD: Bool { currency.lowercased() == "usd" }
 }
 

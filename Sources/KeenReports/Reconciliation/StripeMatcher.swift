@@ -1,15 +1,15 @@
-/// Matches the ledger's purchases against a Stripe export's payments.
-/// Fed the `reconciliation_purchases` rows one at a time; the export's
-/// payments are held in memory (an export is thousands of rows, not millions).
+/// Matches the ledger's payment intents against a Stripe export's payments.
+/// Fed the intents the window touches one at a time; the export's payments
+/// are held in memory (an export is thousands of rows, not millions).
 struct StripeMatcher {
     let window: ReportWindow
     let tolerance: ExactDecimal
     private(set) var discrepancies: [Discrepancy] = []
-    /// Purchases in the window that Stripe collected exactly: a paid USD
+    /// Purchases in the window that Stripe collected exactly: a collected USD
     /// payment of the same amount from the owner's customer (for `--mark`).
     private(set) var matchedTransactions: [String] = []
-    /// Paid USD payments by payment intent id; the first row wins.
-    private var paid: [String: StripePayment] = [:]
+    /// Collected USD payments by payment intent id; the first row wins.
+    private var collected: [String: StripePayment] = [:]
     private var carried: Set<String> = []
     private let payments: [StripePayment]
 
@@ -17,51 +17,69 @@ struct StripeMatcher {
         self.window = window
         self.tolerance = tolerance
         self.payments = payments
-        for payment in payments where payment.isPaid && payment.isUSD && paid[payment.id] == nil {
-            paid[payment.id] = payment
+        for payment in payments where payment.isCollected && payment.isUSD && collected[payment.id] == nil {
+            collected[payment.id] = payment
         }
+    }
+
+    /// The payment intents of the export's payments created in the window:
+    /// the ledger's side of each is read with the window's own intents.
+    var intentsInWindow: [String] {
+        Set(payments.filter { inWindow($0.created) }.map(\.id)).sorted()
     }
 
     private func inWindow(_ instant: Timestamp) -> Bool { instant >= window.from && instant < window.to }
 
+    private func differs(_ a: ExactDecimal, _ b: ExactDecimal) -> Bool {
+        let difference = a - b
+        return (difference.isNegative ? -difference : difference) > tolerance
+    }
+
+    /// One payment intent of the ledger.
+    mutating func consume(_ group: PaymentIntentGroup) {
+        for purchase in group.purchases { match(purchase, intent: group.intent) }
+        guard let first = group.purchases.first, let payment = collected[group.intent],
+              group.purchases.contains(where: \.inWindow) || inWindow(payment.created) || group.refunds.contains(where: \.inWindow),
+              differs(group.refunded, payment.amountRefunded) else { return }
+        discrepancies.append(Discrepancy(.refundMismatch, accountID: first.accountID, userID: first.userID,
+                                         transactionID: first.transactionID, paymentIntentID: group.intent,
+                                         expected: .amount(group.refunded), actual: .amount(payment.amountRefunded),
+                                         detail: "Stripe refunded \(payment.amountRefunded.formatted(places: 2)) (export line \(payment.line)) but the ledger's payment refunds take back \(group.refunded.formatted(places: 4))"))
+    }
+
     /// One purchase that carries a payment intent.
-    mutating func consume(_ row: CopyRow) throws {
-        let transactionID = try row.uuid(0)
-        let accountID = try row.uuid(1)
-        let userID = try row.uuid(2)
-        let intent = row.text(3) ?? ""
-        let amount = try row.decimal(4) ?? .zero
-        let purchaseInWindow = try row.boolean(5) ?? false
-        let customer = row.text(6) ?? ""
+    private mutating func match(_ purchase: PaymentIntentGroup.Transaction, intent: String) {
         carried.insert(intent)
-        guard let payment = paid[intent] else {
-            if purchaseInWindow {
-                discrepancies.append(Discrepancy(.missingInProcessor, accountID: accountID, userID: userID, transactionID: transactionID,
-                                                 paymentIntentID: intent, expected: .amount(amount),
-                                                 detail: "the purchase's payment intent is not a paid payment in the Stripe export"))
+        guard let payment = collected[intent] else {
+            if purchase.inWindow {
+                discrepancies.append(Discrepancy(.missingInProcessor, accountID: purchase.accountID, userID: purchase.userID,
+                                                 transactionID: purchase.transactionID, paymentIntentID: intent,
+                                                 expected: .amount(purchase.amount),
+                                                 detail: "the purchase's payment intent is not a collected payment in the Stripe export"))
             }
             return
         }
         // Both sides have it: compare when either side falls in the window.
-        guard purchaseInWindow || inWindow(payment.created) else { return }
-        let difference = amount - payment.amount
-        if (difference.isNegative ? -difference : difference) > tolerance {
-            discrepancies.append(Discrepancy(.amountMismatch, accountID: accountID, userID: userID, transactionID: transactionID,
-                                             paymentIntentID: intent, expected: .amount(amount), actual: .amount(payment.amount),
-                                             detail: "Stripe collected \(payment.amount.formatted(places: 2)) (export line \(payment.line)) for a purchase of \(amount.formatted(places: 4))"))
+        guard purchase.inWindow || inWindow(payment.created) else { return }
+        if differs(purchase.amount, payment.amount) {
+            discrepancies.append(Discrepancy(.amountMismatch, accountID: purchase.accountID, userID: purchase.userID,
+                                             transactionID: purchase.transactionID, paymentIntentID: intent,
+                                             expected: .amount(purchase.amount), actual: .amount(payment.amount),
+                                             detail: "Stripe collected \(payment.amount.formatted(places: 2)) (export line \(payment.line)) for a purchase of \(purchase.amount.formatted(places: 4))"))
         }
-        if purchaseInWindow, amount == payment.amount, payment.customerID == customer, let transactionID {
-            matchedTransactions.append(transactionID)
+        if purchase.inWindow, purchase.amount == payment.amount, payment.customerID == purchase.customerID {
+            matchedTransactions.append(purchase.transactionID)
         }
-        if payment.customerID != customer {
-            discrepancies.append(Discrepancy(.customerMismatch, accountID: accountID, userID: userID, transactionID: transactionID,
-                                             paymentIntentID: intent, expected: customer.isEmpty ? nil : .text(customer),
+        if payment.customerID != purchase.customerID {
+            discrepancies.append(Discrepancy(.customerMismatch, accountID: purchase.accountID, userID: purchase.userID,
+                                             transactionID: purchase.transactionID, paymentIntentID: intent,
+                                             expected: purchase.customerID.isEmpty ? nil : .text(purchase.customerID),
                                              actual: payment.customerID.isEmpty ? nil : .text(payment.customerID),
-                                             detail: "Stripe's customer '\(payment.customerID)' (export line \(payment.line)) is not the account owner's billing customer '\(customer)'"))
+                                             detail: "Stripe's customer '\(payment.customerID)' (export line \(payment.line)) is not the account owner's billing customer '\(purchase.customerID)'"))
         }
     }
 
-    /// The export's side: paid payments no purchase carries, and payments in
+    /// The export's side: collected payments no purchase carries, and payments in
     /// a currency the ledger does not hold. `userOf` names a customer's user.
     mutating func finish(userOf: [String: String]) {
         for payment in payments where inWindow(payment.created) {
@@ -69,7 +87,7 @@ struct StripeMatcher {
                 discrepancies.append(Discrepancy(.unsupportedCurrency, userID: userOf[payment.customerID], paymentIntentID: payment.id,
                                                  expected: .text("usd"), actual: .text(payment.currency),
                                                  detail: "export line \(payment.line) is in '\(payment.currency)'; one credit is one US dollar"))
-            } else if payment.isPaid && !carried.contains(payment.id) && paid[payment.id]?.line == payment.line {
+            } else if payment.isCollected && !carried.contains(payment.id) && collected[payment.id]?.line == payment.line {
                 discrepancies.append(Discrepancy(.missingInLedger, userID: userOf[payment.customerID], paymentIntentID: payment.id,
                                                  actual: .amount(payment.amount),
                                                  detail: "Stripe collected \(payment.amount.formatted(places: 2)) (export line \(payment.line)) that no purchase in the ledger carries"))

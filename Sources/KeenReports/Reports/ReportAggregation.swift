@@ -12,8 +12,8 @@ protocol ReportAggregation {
 /// Every aggregation the engine has.
 enum Aggregations {
     static var all: [any ReportAggregation.Type] {
-        [CostPerToolAggregation.self, DashboardMetricsAggregation.self, PhaseTimeBreakdownAggregation.self,
-         RecursionDepthAggregation.self]
+        [CostPerToolAggregation.self, DashboardMetricsAggregation.self, LedgerRollforwardAggregation.self,
+         PhaseTimeBreakdownAggregation.self, RecursionDepthAggregation.self]
     }
 
     static var names: [String] { all.map { $0.name }.sorted() }

@@ -14,6 +14,8 @@ public struct ReportParameters: Sendable {
         // Where an incremental reconciliation starts reading the ledger (its
         // checkpoint's end), and where the counts of its recounted days start.
         "since": .timestamptz, "checked_from": .timestamptz, "kept_from": .timestamptz,
+        // The payment intents of the Stripe export's payments created in the window.
+        "intents": .textArray,
     ]
 
     public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {

@@ -25,7 +25,7 @@ public struct LedgerMarking: Sendable {
     }
 
     /// One status the run changes (or, dry, would change).
-    struct Mark {
+    struct Mark: Sendable {
         let transactionID: String
         let accountID: String?
         let userID: String?
@@ -39,11 +39,11 @@ public struct LedgerMarking: Sendable {
     }
 
     /// The counts the summary reports.
-    struct Outcome {
+    public struct Outcome: Sendable {
         let marks: [Mark]
-        let skipped: Int
-        var reconciled: Int { marks.filter { $0.newStatus == "reconciled" }.count }
-        var disputed: Int { marks.filter { $0.newStatus == "disputed" }.count }
+        public let skipped: Int
+        public var reconciled: Int { marks.filter { $0.newStatus == "reconciled" }.count }
+        public var disputed: Int { marks.filter { $0.newStatus == "disputed" }.count }
     }
 
     public static let columns = [

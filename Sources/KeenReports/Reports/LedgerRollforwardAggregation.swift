@@ -1,0 +1,29 @@
+/// `ledger_rollforward` for `run`: the whole ledger, one account at a time
+/// in ledger order (the reconciliation's `reconciliation_ledger`), rolled
+/// forward day by day over the window. A night writes the same rows from its
+/// reconciliation's ledger pass instead (`Reconciler.nightlyReports`), which
+/// starts from its verified checkpoint and so reads only the day.
+enum LedgerRollforwardAggregation: ReportAggregation {
+    static let name = "ledger_rollforward"
+    static let outputColumns = ["ledger_rollforward": LedgerRollforward.columns]
+
+    static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
+        var rollforward = LedgerRollforward(window: context.parameters.window)
+        var account: String?
+        try context.stream("reconciliation_ledger") { row in
+            let accountID = try row.uuid(0)
+            if accountID != account {
+                if account != nil { rollforward.finishAccount() }
+                account = accountID
+                rollforward.startAccount()
+            }
+            guard !row.isNull(5) else { return }  // an account with no transactions
+            rollforward.consume(createdAt: try row.timestamp(12) ?? context.parameters.window.from,
+                                kind: LedgerKind(type: row.text(7) ?? "", carriesIntent: !row.isNull(11)),
+                                amount: try row.decimal(8) ?? .zero, balanceAfter: try row.decimal(9) ?? .zero)
+        }
+        if account != nil { rollforward.finishAccount() }
+        let output = outputs["ledger_rollforward"]
+        for row in rollforward.rows { try output.write(row) }
+    }
+}
