@@ -9,10 +9,12 @@ import Testing
 /// finds, and history changed behind a checkpoint must be caught.
 @Suite(.serialized) struct IncrementalReconciliationTests {
     static var url: String { get throws { try ReconciliationTests.environment("KEEN_TEST_HISTORY_URL") } }
+    static var stripeExport: String { get throws { try ReconciliationTests.environment("KEEN_TEST_STRIPE_PLANTED") } }
 
     static func nights(_ first: String, _ last: String, into directory: String, full: Bool = false, fullEvery: Int = 7) throws {
         var options = NightlyRunner.Options(dates: (try #require(CivilDate(first))...#require(CivilDate(last))).days, zone: .utc,
-                                            jobs: 1, outputDirectory: directory, connection: ConnectionSettings(conninfo: try url))
+                                            jobs: 1, stripeExport: try stripeExport, outputDirectory: directory,
+                                            connection: ConnectionSettings(conninfo: try url))
         options.fullPass = full
         options.fullPassEvery = fullEvery
         _ = try NightlyRunner(catalog: TestEnvironment.catalog(), log: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }).run(options)
@@ -23,12 +25,23 @@ import Testing
         return (pass["kind"] ?? "", pass["note"] ?? "")
     }
 
+    /// `run ledger_rollforward` for one day, as CSV.
+    static func runRollforward(_ day: String) throws -> [[String]] {
+        let catalog = try TestEnvironment.catalog()
+        let directory = try TestEnvironment.temporaryDirectory()
+        let date = try #require(CivilDate(day))
+        _ = try ReportRunner(catalog: catalog).run([try catalog.report(named: "ledger_rollforward")],
+                                                   parameters: ReportParameters(window: ReportWindow(days: date, through: date, zone: .utc)),
+                                                   connection: ConnectionSettings(conninfo: try url), output: OutputOptions(directory: directory))
+        return try TestEnvironment.csv(directory + "/ledger_rollforward.csv")
+    }
+
     /// The discrepancies of a full reconcile of one day, as CSV.
     static func fullReconcile(_ day: String) throws -> [[String]] {
         let date = try #require(CivilDate(day))
         let directory = try TestEnvironment.temporaryDirectory()
         _ = try Reconciler(catalog: TestEnvironment.catalog()).run(
-            try Reconciler.Options(window: ReportWindow(days: date, through: date, zone: .utc)),
+            try Reconciler.Options(window: ReportWindow(days: date, through: date, zone: .utc), stripeExport: try stripeExport),
             connection: ConnectionSettings(conninfo: try url), output: directory)
         return try TestEnvironment.csv(directory + "/reconciliation_discrepancies.csv")
     }
@@ -45,6 +58,8 @@ import Testing
             let nightly = try TestEnvironment.csv(directory + "/\(day)/reconciliation_discrepancies.csv")
             #expect(nightly == (try Self.fullReconcile(day)), "\(day)")
             found += nightly.count - 1
+            // The roll-forward the night wrote from its ledger pass is the one `run` makes.
+            #expect(try TestEnvironment.csv(directory + "/\(day)/ledger_rollforward.csv") == (try Self.runRollforward(day)), "\(day)")
             // The checkpoint is listed and hashed in the manifest.
             let files = try #require(try TestEnvironment.json(directory + "/\(day)/manifest.json")["files"] as? [[String: Any]])
             #expect(files.contains { $0["name"] as? String == LedgerCheckpoint.fileName && ($0["sha256"] as? String)?.count == 64 })

@@ -71,7 +71,7 @@ import Testing
                 SELECT w.id FROM in_window w
                 JOIN credit_accounts a ON a.id = w.account_id JOIN users u ON u.id = a.user_id
                 JOIN stripe s ON s.id = w.stripe_payment_intent_id
-                WHERE w.transaction_type = 'purchase' AND s.status IN ('Paid', 'succeeded') AND s.currency = 'usd'
+                WHERE w.transaction_type = 'purchase' AND lower(s.status) IN ('paid', 'succeeded', 'refunded', 'partially refunded') AND s.currency = 'usd'
                   AND s.amount = w.amount AND s.customer = coalesce(u.billing_customer_id, '')
                   AND w.id NOT IN (SELECT id FROM disputed)
             )

@@ -16,12 +16,13 @@ CREATE TABLE keen_gen.planted (
 
 CREATE FUNCTION pg_temp.pid(name text) RETURNS uuid LANGUAGE sql AS $$ SELECT md5('planted:' || name)::uuid $$;
 
--- Six new customers, each with an account. Planted customer 5 shares the
--- Stripe customer of the purchase whose payment intent it duplicates.
+-- Seven new customers, each with an account. Planted customer 5 shares the
+-- Stripe customer of the purchase whose payment intent it duplicates;
+-- customer 7 has the refunds.
 INSERT INTO users (id, email, username, password_hash, billing_customer_id)
 SELECT pg_temp.pid('user' || n), 'planted' || n || '@example.com', 'planted-' || n, 'x', 'cus_planted_' || n
-FROM generate_series(1, 6) AS n;
-INSERT INTO credit_accounts (id, user_id) SELECT pg_temp.pid('account' || n), pg_temp.pid('user' || n) FROM generate_series(1, 6) AS n;
+FROM generate_series(1, 7) AS n;
+INSERT INTO credit_accounts (id, user_id) SELECT pg_temp.pid('account' || n), pg_temp.pid('user' || n) FROM generate_series(1, 7) AS n;
 
 CREATE TEMP TABLE original AS
 SELECT t.* FROM credit_transactions t WHERE t.transaction_type = 'purchase' ORDER BY t.created_at, t.id LIMIT 1;
@@ -46,7 +47,31 @@ FROM (VALUES
     (5, 'duplicate-1', 'purchase', (SELECT amount FROM original), (SELECT amount FROM original), NULL,
         (SELECT stripe_payment_intent_id FROM original), '2026-11-15 10:00:00+00', NULL),
     (6, 'user-1', 'purchase', 25.0000, 25.0000, NULL, 'pi_planted_user', '2026-11-15 10:00:00+00',
-        (SELECT id FROM users WHERE email = 'user1@example.com'))
+        (SELECT id FROM users WHERE email = 'user1@example.com')),
+    -- Refunds. Reported in [11-10, 11-20): refunds taking back 110 of a
+    -- purchase of 100 (over-3), a refund of an intent no purchase carries
+    -- (orphan), a credit refund with a negative amount (credit-sign), and,
+    -- with the export, a refund Stripe says was 25 (mismatch-2). Not
+    -- reported: a partial refund that matches Stripe to the cent (ok), a
+    -- full refund of a payment Stripe shows as Refunded (full), a credit
+    -- refund for a session (session), a purchase before the window refunded
+    -- in it (before) and one in the window refunded after it (after).
+    (7, 'refund-before-1', 'purchase', 30.0000, 30.0000, NULL, 'pi_planted_refund_before', '2026-11-03 10:00:00+00', NULL),
+    (7, 'refund-over-1', 'purchase', 100.0000, 130.0000, NULL, 'pi_planted_refund_over', '2026-11-05 10:00:00+00', NULL),
+    (7, 'refund-over-2', 'refund', -60.0000, 70.0000, NULL, 'pi_planted_refund_over', '2026-11-08 10:00:00+00', NULL),
+    (7, 'refund-ok-1', 'purchase', 60.0000, 130.0000, NULL, 'pi_planted_refund_ok', '2026-11-11 10:00:00+00', NULL),
+    (7, 'refund-mismatch-1', 'purchase', 80.0000, 210.0000, NULL, 'pi_planted_refund_mismatch', '2026-11-12 10:00:00+00', NULL),
+    (7, 'refund-full-1', 'purchase', 25.0000, 235.0000, NULL, 'pi_planted_refund_full', '2026-11-12 11:00:00+00', NULL),
+    (7, 'refund-ok-2', 'refund', -12.3400, 222.6600, NULL, 'pi_planted_refund_ok', '2026-11-13 10:00:00+00', NULL),
+    (7, 'refund-mismatch-2', 'refund', -30.0000, 192.6600, NULL, 'pi_planted_refund_mismatch', '2026-11-14 10:00:00+00', NULL),
+    (7, 'refund-before-2', 'refund', -10.0000, 182.6600, NULL, 'pi_planted_refund_before', '2026-11-14 11:00:00+00', NULL),
+    (7, 'refund-over-3', 'refund', -50.0000, 132.6600, NULL, 'pi_planted_refund_over', '2026-11-15 10:00:00+00', NULL),
+    (7, 'refund-orphan', 'refund', -20.0000, 112.6600, NULL, 'pi_planted_refund_orphan', '2026-11-16 10:00:00+00', NULL),
+    (7, 'refund-credit-sign', 'refund', -3.0000, 109.6600, NULL, NULL, '2026-11-16 11:00:00+00', NULL),
+    (7, 'refund-full-2', 'refund', -25.0000, 84.6600, NULL, 'pi_planted_refund_full', '2026-11-17 10:00:00+00', NULL),
+    (7, 'refund-session', 'refund', 1.5000, 86.1600, (SELECT id FROM running_session), NULL, '2026-11-17 11:00:00+00', NULL),
+    (7, 'refund-after-1', 'purchase', 45.0000, 131.1600, NULL, 'pi_planted_refund_after', '2026-11-18 10:00:00+00', NULL),
+    (7, 'refund-after-2', 'refund', -45.0000, 86.1600, NULL, 'pi_planted_refund_after', '2026-11-22 10:00:00+00', NULL)
 ) AS v(n, name, type, amount, balance_after, session_id, intent, created_at, tx_user);
 
 -- The new accounts agree with their ledgers.
@@ -55,7 +80,7 @@ UPDATE credit_accounts c SET
                                 ORDER BY t.created_at DESC, t.id DESC LIMIT 1), 0),
     lifetime_purchased = coalesce((SELECT sum(amount) FROM credit_transactions t WHERE t.account_id = c.id AND t.transaction_type = 'purchase'), 0),
     lifetime_spent = coalesce((SELECT -sum(amount) FROM credit_transactions t WHERE t.account_id = c.id AND t.transaction_type = 'usage'), 0)
-WHERE c.id IN (SELECT pg_temp.pid('account' || n) FROM generate_series(1, 6) AS n);
+WHERE c.id IN (SELECT pg_temp.pid('account' || n) FROM generate_series(1, 7) AS n);
 
 INSERT INTO keen_gen.planted (type, account_id, transaction_id, payment_intent_id)
 VALUES ('CHAIN_BREAK', pg_temp.pid('account1'), pg_temp.pid('chain-2'), NULL),
@@ -64,7 +89,11 @@ VALUES ('CHAIN_BREAK', pg_temp.pid('account1'), pg_temp.pid('chain-2'), NULL),
        ('MISSING_PAYMENT_INTENT', pg_temp.pid('account4'), pg_temp.pid('nointent-1'), NULL),
        ('DUPLICATE_PAYMENT_INTENT', pg_temp.pid('account5'), pg_temp.pid('duplicate-1'), (SELECT stripe_payment_intent_id FROM original)),
        ('DUPLICATE_PAYMENT_INTENT', (SELECT account_id FROM original), (SELECT id FROM original), (SELECT stripe_payment_intent_id FROM original)),
-       ('ACCOUNT_USER_MISMATCH', pg_temp.pid('account6'), pg_temp.pid('user-1'), NULL);
+       ('ACCOUNT_USER_MISMATCH', pg_temp.pid('account6'), pg_temp.pid('user-1'), NULL),
+       ('REFUND_EXCEEDS_PURCHASE', pg_temp.pid('account7'), pg_temp.pid('refund-over-1'), 'pi_planted_refund_over'),
+       ('REFUND_WITHOUT_PURCHASE', pg_temp.pid('account7'), pg_temp.pid('refund-orphan'), 'pi_planted_refund_orphan'),
+       ('SIGN_VIOLATION', pg_temp.pid('account7'), pg_temp.pid('refund-credit-sign'), NULL),
+       ('REFUND_MISMATCH', pg_temp.pid('account7'), pg_temp.pid('refund-mismatch-1'), 'pi_planted_refund_mismatch');
 
 -- One figure each on existing accounts (users 3, 4 and 5).
 UPDATE credit_accounts SET current_balance = current_balance + 10
@@ -110,6 +139,13 @@ UPDATE keen_gen.stripe_payments SET customer_id = 'cus_somebody_else' WHERE id =
 INSERT INTO keen_gen.planted (type, account_id, transaction_id, payment_intent_id)
 SELECT CASE n WHEN 1 THEN 'MISSING_IN_PROCESSOR' WHEN 2 THEN 'AMOUNT_MISMATCH' ELSE 'CUSTOMER_MISMATCH' END, account_id, id, intent
 FROM window_purchases WHERE n <= 3;
+
+-- What Stripe paid back of planted customer 7's payments.
+UPDATE keen_gen.stripe_payments s SET amount_refunded = v.refunded, status = v.status
+FROM (VALUES ('pi_planted_refund_before', 10.00, 'Partially refunded'), ('pi_planted_refund_over', 110.00, 'Refunded'),
+             ('pi_planted_refund_ok', 12.34, 'Partially refunded'), ('pi_planted_refund_mismatch', 25.00, 'partially refunded'),
+             ('pi_planted_refund_full', 25.00, 'Refunded'), ('pi_planted_refund_after', 45.00, 'Refunded')) AS v(id, refunded, status)
+WHERE s.id = v.id;
 
 INSERT INTO keen_gen.stripe_payments (id, description, created, amount, amount_refunded, currency, status, customer_id, customer_email)
 VALUES ('pi_planted_orphan', 'Credits, paid but never booked', '2026-11-15 09:00:00+00', 1250.00, 0, 'usd', 'Paid',

@@ -14,6 +14,15 @@ enum NightlyJob: Sendable {
         }
     }
 
+    /// The reports whose files it writes, each with a line in the manifest:
+    /// the reconciliation also writes the reports of its ledger pass.
+    var reports: [String] {
+        switch self {
+        case .report(let definition): [definition.name]
+        case .reconciliation: ["reconciliation"] + Reconciler.nightlyReports
+        }
+    }
+
     var isReconciliation: Bool {
         if case .reconciliation = self { true } else { false }
     }

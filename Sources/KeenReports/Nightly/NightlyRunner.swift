@@ -198,7 +198,7 @@ public struct NightlyRunner: Sendable {
             group.wait()
             try transaction.commit()
 
-            let order = jobs.map(\.name)
+            let order = jobs.flatMap(\.reports)
             let results = queue.finished.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
             if let conflict = results.first(where: \.recoveryConflict) {
                 throw EngineError(.engineFailure, "report \(conflict.name): \(conflict.error ?? "cancelled")", recoveryConflict: true)
@@ -324,28 +324,35 @@ private struct JobContext: @unchecked Sendable {
         while let job = queue.next() {
             let started = Date()
             let staging = StagedFiles()
-            var result: NightlyJobResult
+            var results: [NightlyJobResult]
             do {
                 try transaction.connection.execute("SAVEPOINT nightly_job")
                 let (files, counts) = try run(job, transaction: transaction, staging: staging, started: started)
                 try transaction.connection.execute("RELEASE SAVEPOINT nightly_job")
                 try staging.commitAll()
-                result = NightlyJobResult(name: job.name, succeeded: true, durationSeconds: Date().timeIntervalSince(started),
-                                          files: files, error: nil, discrepancyCounts: counts)
+                results = job.reports.map { report in
+                    NightlyJobResult(name: report, succeeded: true, durationSeconds: Date().timeIntervalSince(started),
+                                     files: files[report] ?? [], error: nil, discrepancyCounts: report == job.name ? counts : nil)
+                }
             } catch {
                 staging.discardAll()
                 _ = try? transaction.connection.execute("ROLLBACK TO SAVEPOINT nightly_job")
-                result = NightlyJobResult(name: job.name, succeeded: false, durationSeconds: Date().timeIntervalSince(started),
-                                          files: [], error: (error as? EngineError)?.message ?? "\(error)", discrepancyCounts: nil)
-                result.recoveryConflict = (error as? EngineError)?.recoveryConflict ?? false
+                results = job.reports.map { report in
+                    var result = NightlyJobResult(name: report, succeeded: false, durationSeconds: Date().timeIntervalSince(started),
+                                                  files: [], error: (error as? EngineError)?.message ?? "\(error)", discrepancyCounts: nil)
+                    result.recoveryConflict = (error as? EngineError)?.recoveryConflict ?? false
+                    return result
+                }
             }
-            queue.record(result)
-            log.reportFinished(date: date, result)
+            for result in results {
+                queue.record(result)
+                log.reportFinished(date: date, result)
+            }
         }
     }
 
     private func run(_ job: NightlyJob, transaction: ReportTransaction, staging: StagedFiles,
-                     started: Date) throws -> ([NightlyJobResult.File], [String: Int64]?) {
+                     started: Date) throws -> ([String: [NightlyJobResult.File]], [String: Int64]?) {
         switch job {
         case .report(let definition):
             let written = try ReportRunner(catalog: catalog).write(
@@ -356,12 +363,14 @@ private struct JobContext: @unchecked Sendable {
             let files = written.flatMap { output in
                 output.paths.map { NightlyJobResult.File(name: URL(fileURLWithPath: $0).lastPathComponent, rows: output.rows) }
             }
-            return (files, nil)
+            return ([definition.name: files], nil)
         case .reconciliation:
             let outcome = try Reconciler(catalog: catalog).reconcile(reconciliation, transaction: transaction,
                                                                      directory: folder, staging: staging)
             if let pass = outcome.ledgerPass { log.ledgerPass(date: date, kind: pass.kind, note: pass.note) }
-            let files = outcome.files.map { NightlyJobResult.File(name: URL(fileURLWithPath: $0.path).lastPathComponent, rows: $0.rows) }
+            let files = Dictionary(grouping: outcome.files, by: \.report).mapValues { files in
+                files.map { NightlyJobResult.File(name: URL(fileURLWithPath: $0.path).lastPathComponent, rows: $0.rows) }
+            }
             return (files, Dictionary(uniqueKeysWithValues: outcome.counts.map { ($0.key.rawValue, $0.value) }))
         }
     }

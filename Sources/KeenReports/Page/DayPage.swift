@@ -16,6 +16,7 @@ struct DayPage {
         body += trees(sections.depths, mismatches: sections.depthMismatches)
         body += customers(sections.customers)
         body += reconciliation(sections.reconciliation)
+        body += rollforward(sections.rollforward)
         return Self.document(title: "keen-reports \(model.date)", body: body)
     }
 
@@ -61,10 +62,11 @@ struct DayPage {
     }
 
     /// A section with its chart and, beside it, the chart's numbers.
-    private func section(_ heading: String, chart: SVGChart?, table: String, note: String = "") -> String {
+    /// `tableOpen`: the table is what the section is read for, shown unfolded.
+    private func section(_ heading: String, chart: SVGChart?, table: String, note: String = "", tableOpen: Bool = false) -> String {
         var html = "<section><h2>\(HTML.escape(heading))</h2>\(note)"
         if let chart { html += "<figure>\(chart.svg)</figure>" }
-        return html + "<details><summary>The numbers</summary>\(table)</details></section>"
+        return html + "<details\(tableOpen ? " open" : "")><summary>The numbers</summary>\(table)</details></section>"
     }
 
     private func missing(_ heading: String, _ why: String) -> String {
@@ -158,6 +160,22 @@ struct DayPage {
             table += HTML.table(caption: "The first \(reconciliation.firstRows.count) of \(reconciliation.total) discrepancies",
                                 header: reconciliation.columns, rows: reconciliation.firstRows)
         }
+        table += HTML.table(caption: "Refunds of the day", header: ["kind", "count", "sum (USD)"], rows: reconciliation.refunds,
+                            numeric: [1, 2])
+        table += HTML.table(caption: "How long open items have waited (age at the end of the day)",
+                            header: ["age", "pending purchases", "pending sum (USD)", "disputed", "disputed sum (USD)"],
+                            rows: reconciliation.ageing, numeric: [1, 2, 3, 4])
         return section(heading, chart: chart, table: table, note: note)
+    }
+
+    /// Finance reads the roll-forward as a table, so it has no chart.
+    private func rollforward(_ rollforward: (columns: [String], rows: [[String]])?) -> String {
+        let heading = "Credit roll-forward"
+        guard let rollforward else { return missing(heading, "The roll-forward was not written for this day.") }
+        let table = HTML.table(caption: "The credit liability (USD): opening, flows, closing", header: rollforward.columns,
+                               rows: rollforward.rows, numeric: Set(1..<rollforward.columns.count))
+        let ties = rollforward.rows.allSatisfy { $0.count > 9 && $0[9] == "0.0000" }
+        let note = "<p class=\"status \(ties ? "ok" : "warn")\">\(ties ? "The day ties out: closing = opening + net change." : "<b>The day does not tie out</b>: a chain of balances is broken (see CHAIN_BREAK).")</p>"
+        return section(heading, chart: nil, table: table, note: note, tableOpen: true)
     }
 }

@@ -96,6 +96,10 @@ struct DaySections {
         let columns: [String]
         let firstRows: [[String]]
         let total: Int64
+        /// Payment and credit refunds of the day: kind, count, sum.
+        let refunds: [[String]]
+        /// Per age bucket: bucket, pending count and sum, disputed count and sum.
+        let ageing: [[String]]
     }
 
     /// The day's figures for the headline and the output folder's index.
@@ -127,6 +131,8 @@ struct DaySections {
     var depthMismatches: Int64?
     var customers: [Customer]?
     var reconciliation: Reconciliation?
+    /// `ledger_rollforward`'s rows as the CSV has them, and its columns.
+    var rollforward: (columns: [String], rows: [[String]])?
 
     static let topCount = 10
     static let discrepancyRowsShown = 20
@@ -203,6 +209,15 @@ struct DaySections {
             headline.reconciliationStatus = reconciliation?.status
             headline.discrepancies = reconciliation?.total
         }
+        if written.contains("ledger_rollforward"), let path = path("ledger_rollforward") {
+            var rows: [[String]] = []
+            let file = try ReportJSONFile(path: path) { row in
+                rows.append(LedgerRollforward.columns.map { column in
+                    (row[column] as? String) ?? (row[column] as? NSNumber).map { "\($0.int64Value)" } ?? ""
+                })
+            }
+            rollforward = ((file.members["columns"] as? [String]) ?? LedgerRollforward.columns, rows)
+        }
     }
 
     /// The customers with the largest cost, largest first (ties: username
@@ -242,10 +257,20 @@ struct DaySections {
             }
             columns = (file.members["columns"] as? [String]) ?? columns
         }
+        func countAndSum(_ object: Any?) -> [String] {
+            let entry = object as? [String: Any]
+            return [(entry?["count"] as? NSNumber).map { "\($0.int64Value)" } ?? "", entry?["sum"] as? String ?? ""]
+        }
+        let refunds = ["payment", "credit"].map { [$0] + countAndSum((summary["refunds"] as? [String: Any])?[$0]) }
+        let ageing = ["0_1_days", "2_7_days", "8_30_days", "over_30_days"].map { bucket in
+            [bucket] + countAndSum((summary["pending_ageing"] as? [String: Any])?[bucket])
+                + countAndSum((summary["disputed_ageing"] as? [String: Any])?[bucket])
+        }
         return Reconciliation(status: try summary.text("status", in: summaryPath), balanced: summary["balanced"] as? Bool ?? false,
                               openingBalance: try summary.text("opening_balance_total", in: summaryPath),
                               closingBalance: try summary.text("closing_balance_total", in: summaryPath),
                               netChange: try summary.text("net_change", in: summaryPath), counts: counts, columns: columns,
-                              firstRows: rows, total: try summary.integer("discrepancies", in: summaryPath))
+                              firstRows: rows, total: try summary.integer("discrepancies", in: summaryPath),
+                              refunds: refunds, ageing: ageing)
     }
 }

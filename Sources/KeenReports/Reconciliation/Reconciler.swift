@@ -58,6 +58,8 @@ public struct Reconciler {
         public struct File: Sendable {
             public let path: String
             public let rows: Int64?
+            /// The report it belongs to: the reconciliation, or one of `nightlyReports`.
+            public var report = "reconciliation"
         }
 
         public let discrepancies: Int
@@ -212,7 +214,7 @@ public struct Reconciler {
                                       staging: staging)
         for row in rollforward.rows { try output.write(row) }
         try output.finish()
-        return output.files.map { Outcome.File(path: $0.path, rows: output.rowCount) }
+        return output.files.map { Outcome.File(path: $0.path, rows: output.rowCount, report: "ledger_rollforward") }
     }
 
     /// The checkpoint a night may start from, checked against the ledger as

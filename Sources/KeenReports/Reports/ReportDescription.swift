@@ -17,9 +17,13 @@ public struct ReportDescription {
         var seen = Set<String>()
         for parameter in queries.flatMap(\.parameters) where seen.insert(parameter.name).inserted {
             let option = parameter.type == .tid ? "set by --jobs; all blocks otherwise"
-                : "--" + parameter.name.replacingOccurrences(of: "_", with: "-")
+                : ReportParameters.setByTheEngine[parameter.name]
+                ?? "--" + parameter.name.replacingOccurrences(of: "_", with: "-")
             text += "  \(parameter.name)  \(parameter.type.rawValue)\(parameter.optional ? ", optional" : "")  (\(option))"
             text += parameter.meaning.isEmpty ? "\n" : "  \(parameter.meaning)\n"
+        }
+        if !seen.contains("from") {
+            text += "  from, to  timestamptz  (--from, --to)  the window, applied to the rows in Swift\n"
         }
         text += "  tz  text, default UTC  (--tz)  time zone where days and hours begin\n"
 

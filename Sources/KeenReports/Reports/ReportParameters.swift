@@ -18,6 +18,13 @@ public struct ReportParameters: Sendable {
         "intents": .textArray,
     ]
 
+    /// The declarable parameters no option sets, with who sets them.
+    static let setByTheEngine = [
+        "since": "set by nightly from its checkpoint; empty otherwise",
+        "checked_from": "set by nightly from its checkpoint", "kept_from": "set by nightly from its checkpoint",
+        "intents": "set by reconcile from the Stripe export",
+    ]
+
     public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {
         self.window = window
         if let userID {
