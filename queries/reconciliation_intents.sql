@@ -33,5 +33,5 @@ FROM touched
 JOIN credit_transactions t ON t.stripe_payment_intent_id = touched.intent
 JOIN credit_accounts a ON a.id = t.account_id
 JOIN users u ON u.id = a.user_id
-WHERE t.transaction_type IN ('purchase', 'refund')
+WHERE t.transaction_type IN ('purchase', 'refund') AND t.stripe_payment_intent_id IS NOT NULL
 ORDER BY t.stripe_payment_intent_id COLLATE "C", t.created_at, t.id

@@ -1,11 +1,12 @@
 -- Deterministic, scalable data for keen's schema.
 --
---   psql -v scale=1 -v seed=42 [-v days=41] [-v users=N] -f scripts/sql/generate-data.sql
+--   psql -v scale=1 -v seed=42 [-v days=41] [-v users=N] [-v topup_days=N] -f scripts/sql/generate-data.sql
 --
 -- days: how many days of history end on 2026-11-29 (41 by default); the
 -- sessions of a scale are spread over them, so for the same volume per day
 -- give a scale in proportion to the days. users: how many users (40 per
--- unit of scale by default).
+-- unit of scale by default). topup_days: each user buys credits every that
+-- many days on average (by default 1 to 8 purchases per user in all).
 -- Everything is computed server side with generate_series, and every random
 -- choice is a hash of (seed, purpose, row number), so the same scale and seed
 -- give byte-identical data whatever the plan or parallelism. Scale 1 is about
@@ -50,7 +51,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     END
 $$;
 
-CREATE OR REPLACE FUNCTION keen_gen.generate(scale numeric, seed int, days int, users int) RETURNS void
+CREATE OR REPLACE FUNCTION keen_gen.generate(scale numeric, seed int, days int, users int, topup_days int) RETURNS void
 LANGUAGE plpgsql AS $fn$
 DECLARE
     base constant timestamptz := '2026-11-30 00:00:00+00'::timestamptz - make_interval(days => days);
@@ -244,7 +245,11 @@ BEGIN
            base - interval '30 days' + make_interval(secs => keen_gen.r(seed, 81, u * 64 + p) * (span_seconds + 30 * 86400)),
            NULL
     FROM generate_series(1, n_users) AS u
-    CROSS JOIN LATERAL generate_series(1, 1 + floor(keen_gen.r(seed, 82, u) * 8)::int) AS p;
+    -- 1 to 8 purchases per user, or with topup_days one every that many days
+    -- on average (at most 63: the id's key leaves room for 64).
+    CROSS JOIN LATERAL generate_series(1, CASE WHEN topup_days IS NULL THEN 1 + floor(keen_gen.r(seed, 82, u) * 8)::int
+                                               ELSE least(63, greatest(1, round((days + 30) / topup_days::numeric
+                                                                                * (0.5 + keen_gen.r(seed, 82, u)))::int)) END) AS p;
 
     INSERT INTO gen_ledger
     SELECT keen_gen.id(seed, 'usage', g.h), g.user_n, 'usage', -round(a.total_cost, 4), a.id, NULL,
@@ -301,7 +306,11 @@ $fn$;
 \else
 \set users NULL
 \endif
-SELECT keen_gen.generate(:scale, :seed, :days, :users);
+\if :{?topup_days}
+\else
+\set topup_days NULL
+\endif
+SELECT keen_gen.generate(:scale, :seed, :days, :users, :topup_days);
 ANALYZE;
 
 -- The payments a Stripe dashboard export would list for the ledger's
