@@ -112,6 +112,18 @@ import Testing
         if discrepancies.count > 1 {
             #expect(try check.table("The first").dropFirst() == Self.columns(discrepancies, discrepancies[0]).dropFirst().prefix(20))
         }
+        // The roll-forward, as a table with the CSV's text; refunds and the
+        // ages of open items as the summary has them.
+        #expect(try check.table("The credit liability") == (try csv("ledger_rollforward")))
+        let refunds = try #require(summary["refunds"] as? [String: [String: Any]])
+        #expect(try check.table("Refunds of the day").dropFirst().map { $0 } == ["payment", "credit"].map { kind in
+            [kind, String(refunds[kind]?["count"] as? Int ?? -1), refunds[kind]?["sum"] as? String ?? ""]
+        })
+        let disputed = try #require(summary["disputed_ageing"] as? [String: [String: Any]])
+        #expect(try check.table("How long open items have waited").dropFirst().map { [$0[0], $0[3], $0[4]] }
+                == ["0_1_days", "2_7_days", "8_30_days", "over_30_days"].map { bucket in
+                    [bucket, String(disputed[bucket]?["count"] as? Int ?? -1), disputed[bucket]?["sum"] as? String ?? ""]
+                })
         // The headline.
         let started = try csv("dashboard_metrics").dropFirst().reduce(0) { $0 + Int($1[1])! }
         #expect(check.text.contains("\(started)\nsessions started"), "\(check.text.prefix(600))")
