@@ -81,10 +81,21 @@ struct WindowOptions: ParsableArguments {
     }
 }
 
-/// How far apart two amounts may be before a reconciliation check reports them.
+/// A time zone read and checked by ArgumentParser: an unknown name is a usage error.
+extension ReportTimeZone: ExpressibleByArgument {
+    public init?(argument: String) { self.init(identifier: argument) }
+    public var defaultValueDescription: String { identifier }
+}
+
+/// How far apart two amounts may be before a reconciliation check reports
+/// them, and where the platform's own counters begin their days.
 struct ToleranceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Let through checks that compare two amounts when they differ by at most this many credits.", valueName: "DECIMAL"))
     var tolerance: String = "0"
+
+    @Option(name: .customLong("metrics-tz"),
+            help: ArgumentHelp("The zone system_metrics counts its days in, for its money counters against the ledger.", valueName: "ZONE"))
+    var metricsZone: ReportTimeZone = .utc
 
     var value: ExactDecimal { ExactDecimal(tolerance) ?? .zero }
 

@@ -63,6 +63,7 @@ struct NightlyCommand: ParsableCommand {
             metricsFile: metricsFile, statementTimeout: connection.statementTimeout, connection: connection.servers[0],
             moreServers: Array(connection.servers.dropFirst()), replica: connection.replica(log: log))
         options.fullPass = full
+        options.metricsZone = tolerance.metricsZone
         options.fullPassEvery = fullEvery
         let status = try NightlyRunner(catalog: try catalog.load(), log: log).run(options)
         if status != .clean { throw ExitCode(status.rawValue) }

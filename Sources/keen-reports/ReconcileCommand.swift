@@ -41,10 +41,11 @@ struct ReconcileCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = try Reconciler.Options(window: try window.window(), tolerance: tolerance.value,
+        var options = try Reconciler.Options(window: try window.window(), tolerance: tolerance.value,
                                              stripeExport: stripeExport, formats: format.formats,
                                              marking: mark ? LedgerMarking(dryRun: dryRun, settings: connection.settings,
                                                                            statementTimeout: connection.statementTimeout) : nil)
+        options.metricsZone = tolerance.metricsZone
         let outcome = try Reconciler(catalog: try catalog.load()).run(
             options, connection: connection.settings, output: outputDir, statementTimeout: connection.statementTimeout,
             replica: connection.replica())

@@ -213,7 +213,8 @@ import Testing
                                          "--output-dir", try TestEnvironment.temporaryDirectory()],
                                         environment: ["KEEN_DATABASE_URL": tenantURL])
         #expect(ledger.status == 77 && ledger.stderr.contains("credit_"), "\(ledger.stderr)")
-        let reports = catalog.reports.map(\.name).filter { $0 != "ledger_rollforward" }
+        // system_health is platform-wide: with --user-id it is a usage error (RealtimeReportsTests).
+        let reports = catalog.reports.filter { $0.name != "ledger_rollforward" && $0.platformWide != true }.map(\.name)
         let asTenant = try TestEnvironment.temporaryDirectory()
         let result = try runKeenReports(["run"] + reports + ["--from", "2026-10-20", "--to", "2026-12-01", "--user-id", tenant,
                                                              "--output-dir", asTenant, "--format", "csv"],
@@ -254,6 +255,8 @@ import Testing
             case "phase_time_breakdown":
                 #expect(rows.dropFirst().map { $0[0] } == ["EXPLORE", "PLAN", "FOUND", "SUMMON", "COMPLETE"])
                 #expect(rows.dropFirst().allSatisfy { $0[1] == "0" && $0[4] == "" && $0[7] == "" })
+            case "system_health":
+                #expect(rows.count == 25 && rows.dropFirst().allSatisfy { $0[1] == "0" && $0[2...].allSatisfy(\.isEmpty) })
             case "ledger_rollforward":
                 #expect(rows.count == 2 && rows[1] == ["2026-11-01"] + Array(repeating: "0.0000", count: 9) + ["0"])
             default:

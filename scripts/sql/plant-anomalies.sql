@@ -124,6 +124,22 @@ SELECT 'SESSION_COST_MISMATCH', c.id, m.id FROM mis_billed m JOIN credit_account
 UNION ALL
 SELECT 'UNBILLED_SESSION', c.id, u.id FROM unbilled u JOIN credit_accounts c ON c.user_id = u.user_id;
 
+-- The platform's own counters, recounted after the planted ledger rows, then
+-- one wrong figure each on the last sample of 11-12 (purchased) and 11-13
+-- (consumed), and one on a sample of 11-14 that is not its day's last (not
+-- reported: only a day's last sample is checked).
+SELECT keen_gen.fill_metric_money();
+CREATE FUNCTION pg_temp.last_sample(day date) RETURNS uuid LANGUAGE sql AS $$
+    SELECT id FROM system_metrics WHERE metric_timestamp >= day::timestamp AT TIME ZONE 'UTC'
+      AND metric_timestamp < (day + 1)::timestamp AT TIME ZONE 'UTC' ORDER BY metric_timestamp DESC, id DESC LIMIT 1
+$$;
+UPDATE system_metrics SET credits_purchased_today = credits_purchased_today + 7 WHERE id = pg_temp.last_sample('2026-11-12');
+UPDATE system_metrics SET credits_consumed_today = credits_consumed_today + 3 WHERE id = pg_temp.last_sample('2026-11-13');
+UPDATE system_metrics SET credits_purchased_today = credits_purchased_today + 100
+WHERE id = (SELECT id FROM system_metrics WHERE metric_timestamp >= '2026-11-14 00:00:00+00' AND metric_timestamp < '2026-11-14 12:00:00+00'
+            ORDER BY metric_timestamp, id LIMIT 1);
+INSERT INTO keen_gen.planted (type) VALUES ('METRICS_PURCHASED_MISMATCH'), ('METRICS_CONSUMED_MISMATCH');
+
 -- Stripe's side: the export built from every purchase, then edited.
 SELECT keen_gen.build_stripe_payments();
 CREATE TEMP TABLE window_purchases AS

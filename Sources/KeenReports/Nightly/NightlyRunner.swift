@@ -23,6 +23,8 @@ public struct NightlyRunner: Sendable {
         /// passed since its last full pass (and with `fullPass`, always).
         public var fullPassEvery = 7
         public var fullPass = false
+        /// The reconciliation's `--metrics-tz`.
+        public var metricsZone = ReportTimeZone.utc
 
         public init(dates: [CivilDate], zone: ReportTimeZone, jobs: Int = 2, stripeExport: String? = nil,
                     tolerance: ExactDecimal = .zero, formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
@@ -174,6 +176,7 @@ public struct NightlyRunner: Sendable {
             var reconciliation = try Reconciler.Options(window: window, tolerance: options.tolerance, stripePayments: payments,
                                                        stripeExportName: options.stripeExport, formats: options.formats)
             reconciliation.nightly = ledgerStart(date, window: window, options: options)
+            reconciliation.metricsZone = options.metricsZone
             let context = JobContext(catalog: catalog, parameters: parameters, reconciliation: reconciliation,
                                      output: OutputOptions(directory: staging, formats: options.formats), folder: staging,
                                      date: date, log: log)

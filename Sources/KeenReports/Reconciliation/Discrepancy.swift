@@ -19,6 +19,8 @@ public enum DiscrepancyType: String, Sendable, CaseIterable {
     case customerMismatch = "CUSTOMER_MISMATCH"
     case unsupportedCurrency = "UNSUPPORTED_CURRENCY"
     case refundMismatch = "REFUND_MISMATCH"
+    case metricsPurchasedMismatch = "METRICS_PURCHASED_MISMATCH"
+    case metricsConsumedMismatch = "METRICS_CONSUMED_MISMATCH"
 }
 
 /// One row of `reconciliation_discrepancies`. A field that does not apply is
@@ -40,10 +42,14 @@ public struct Discrepancy: Sendable, Equatable {
     public var expected: Value?
     public var actual: Value?
     public var detail: String
+    /// The `system_metrics` sample a METRICS_ row is about: such rows have
+    /// no ids, and among themselves follow this time.
+    public var sampledAt: Timestamp?
 
     public init(_ type: DiscrepancyType, accountID: String? = nil, userID: String? = nil, transactionID: String? = nil,
                 sessionID: String? = nil, paymentIntentID: String? = nil, expected: Value? = nil, actual: Value? = nil,
-                detail: String) {
+                detail: String, sampledAt: Timestamp? = nil) {
+        self.sampledAt = sampledAt
         self.type = type
         self.accountID = accountID
         self.userID = userID
@@ -81,7 +87,8 @@ public struct Discrepancy: Sendable, Equatable {
 
     /// REPORTS.md's order: type, account_id, transaction_id,
     /// payment_intent_id, empty values first; then session_id, so that two
-    /// sessions of one account keep a fixed order and reruns are identical.
+    /// sessions of one account keep a fixed order and reruns are identical;
+    /// then the sample's time, for the METRICS_ rows.
     static func precedes(_ lhs: Discrepancy, _ rhs: Discrepancy) -> Bool {
         let keys: [(String?, String?)] = [(lhs.type.rawValue, rhs.type.rawValue), (lhs.accountID, rhs.accountID),
                                           (lhs.transactionID, rhs.transactionID), (lhs.paymentIntentID, rhs.paymentIntentID),
@@ -91,6 +98,6 @@ public struct Discrepancy: Sendable, Equatable {
             guard let right else { return false }
             return left.utf8.lexicographicallyPrecedes(right.utf8)
         }
-        return false
+        return (lhs.sampledAt?.unixMicroseconds ?? .min) < (rhs.sampledAt?.unixMicroseconds ?? .min)
     }
 }

@@ -17,6 +17,8 @@ public struct Reconciler {
         public let formats: Set<OutputOptions.Format>
         /// `--mark`: change the ledger's reconciliation statuses after the checks.
         public let marking: LedgerMarking?
+        /// `--metrics-tz`: where the platform's `system_metrics` days begin.
+        public var metricsZone = ReportTimeZone.utc
         /// A nightly day: the checkpoint to start from (nil: a full pass, for
         /// `whyFull`), and a new checkpoint to write at the day's end.
         var nightly: NightlyLedger?
@@ -78,7 +80,7 @@ public struct Reconciler {
 
     public static let queries = ["reconciliation_ledger", "reconciliation_recent_count",
                                  "reconciliation_sessions", "reconciliation_sessions_ended", "reconciliation_intents",
-                                 "reconciliation_customers", "reconciliation_ageing"]
+                                 "reconciliation_customers", "reconciliation_ageing", "reconciliation_metrics"]
     /// Catalogue reports a night's reconciliation writes from its own ledger
     /// pass (so they start from its verified checkpoint) instead of running
     /// them as jobs of their own.
@@ -140,6 +142,10 @@ public struct Reconciler {
             }
             matcher.finish(userOf: userOf)
             discrepancies += matcher.discrepancies
+        }
+        try transaction.stream(catalog.query(named: "reconciliation_metrics"), more: ["metrics_tz": options.metricsZone.identifier]) { row in
+            discrepancies += try MetricsSample(row).discrepancies(tolerance: options.tolerance, metricsZone: options.metricsZone,
+                                                                   zone: window.zone)
         }
         discrepancies.sort(by: Discrepancy.precedes)
         var ageing = OpenItemsAgeing()
@@ -269,6 +275,7 @@ public struct Reconciler {
             ("to", .string(formatter.format(options.window.to))),
             ("tz", .string(options.window.zone.identifier)),
             ("tolerance", .string(options.tolerance.formatted(places: max(4, options.tolerance.scale)))),
+            ("metrics_tz", .string(options.metricsZone.identifier)),
             ("stripe_export", options.stripeExportName.map { .string(URL(fileURLWithPath: $0).lastPathComponent) } ?? .null),
         ])
     }

@@ -13,7 +13,7 @@ protocol ReportAggregation {
 enum Aggregations {
     static var all: [any ReportAggregation.Type] {
         [CostPerToolAggregation.self, DashboardMetricsAggregation.self, LedgerRollforwardAggregation.self,
-         PhaseTimeBreakdownAggregation.self, RecursionDepthAggregation.self]
+         PhaseTimeBreakdownAggregation.self, RecursionDepthAggregation.self, WebsocketConnectionsAggregation.self]
     }
 
     static var names: [String] { all.map { $0.name }.sorted() }

@@ -26,6 +26,15 @@ public struct ReportDefinition: Sendable, Codable {
     /// on first; N connections on one snapshot read one range each
     /// (`SplitScan`).
     public let split: Split?
+    /// The report is about the platform, not about users (`system_health`):
+    /// it has no tenant filter, so `--user-id` is a usage error rather than
+    /// a silently unfiltered report.
+    public let platformWide: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case name, summary, details, queries, aggregation, nightly, outputs, split
+        case platformWide = "platform_wide"
+    }
 
     public struct Split: Sendable, Codable {
         public let table: String

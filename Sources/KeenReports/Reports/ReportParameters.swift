@@ -16,6 +16,8 @@ public struct ReportParameters: Sendable {
         "since": .timestamptz, "checked_from": .timestamptz, "kept_from": .timestamptz,
         // The payment intents of the Stripe export's payments created in the window.
         "intents": .textArray,
+        // The zone the platform counts system_metrics' "today" in (--metrics-tz).
+        "metrics_tz": .text,
     ]
 
     /// The declarable parameters no option sets, with who sets them.
@@ -23,6 +25,7 @@ public struct ReportParameters: Sendable {
         "since": "set by nightly from its checkpoint; empty otherwise",
         "checked_from": "set by nightly from its checkpoint", "kept_from": "set by nightly from its checkpoint",
         "intents": "set by reconcile from the Stripe export",
+        "metrics_tz": "--metrics-tz of reconcile and nightly",
     ]
 
     public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {

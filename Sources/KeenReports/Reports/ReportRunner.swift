@@ -23,7 +23,10 @@ public struct ReportRunner {
     public func run(_ reports: [ReportDefinition], parameters: ReportParameters, connection settings: ConnectionSettings,
                     output options: OutputOptions, statementTimeout: String = Self.defaultStatementTimeout,
                     jobs: Int = 1, replica: ReplicaOptions = ReplicaOptions()) throws -> [Written] {
-        try Self.inSnapshot(settings: settings, parameters: parameters, statementTimeout: statementTimeout,
+        if parameters.userID != nil, let report = reports.first(where: { $0.platformWide == true }) {
+            throw EngineError.usage("\(report.name) is platform-wide: it has no per-user rows, so --user-id cannot restrict it; run it without --user-id")
+        }
+        return try Self.inSnapshot(settings: settings, parameters: parameters, statementTimeout: statementTimeout,
                             directory: options.directory, replica: replica) { transaction, staging in
             try RowSecurityCheck(queries: reports.flatMap { $0.queries.map(catalog.query(named:)) },
                                  tenant: parameters.userID != nil, offersTenant: true).verify(on: transaction.connection)

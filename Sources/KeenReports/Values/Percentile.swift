@@ -70,3 +70,51 @@ public struct SortedValueCounts: Sendable {
         return ExactDecimal(units: Int128(lower) * one + remainder * Int128(upper - lower), scale: fraction.scale)
     }
 }
+
+/// `percentile_cont` of values that arrive in ascending order, each with its
+/// count, when their total is known beforehand: the ranks each fraction
+/// needs are known, so the values at those ranks are kept as they pass and
+/// nothing else is held, however many values there are.
+struct StreamingPercentiles {
+    let fractions: [ExactDecimal]
+    let total: Int64
+    /// The 0-based ranks whose values the fractions need.
+    private let ranks: [Int64]
+    private var values: [Int64: Int64] = [:]
+    private var seen: Int64 = 0
+
+    init(total: Int64, fractions: [ExactDecimal]) {
+        self.total = total
+        self.fractions = fractions
+        var ranks: Set<Int64> = []
+        if total > 0 {
+            for fraction in fractions {
+                let one = Int128.powerOfTen(fraction.scale)
+                let h = fraction.units * Int128(total - 1)
+                ranks.insert(Int64(h / one))
+                if h % one != 0 { ranks.insert(Int64(h / one) + 1) }
+            }
+        }
+        self.ranks = ranks.sorted()
+    }
+
+    /// The next value in ascending order and how many times it occurs.
+    mutating func add(_ value: Int64, count: Int64) {
+        let next = seen + count
+        for rank in ranks where rank >= seen && rank < next { values[rank] = value }
+        seen = next
+    }
+
+    /// `percentile_cont(fraction)` once every value was added; nil when
+    /// there were none.
+    func percentile(_ fraction: ExactDecimal) -> ExactDecimal? {
+        guard total > 0, seen == total else { return nil }
+        let one = Int128.powerOfTen(fraction.scale)
+        let h = fraction.units * Int128(total - 1)
+        let lower = values[Int64(h / one)]!
+        let remainder = h % one
+        guard remainder != 0 else { return ExactDecimal(lower) }
+        let upper = values[Int64(h / one) + 1]!
+        return ExactDecimal(units: Int128(lower) * one + remainder * Int128(upper - lower), scale: fraction.scale)
+    }
+}
