@@ -13,15 +13,15 @@ import Testing
         let directory = try TestEnvironment.run(["realtime_events"], from: from, to: to, tz: tz)
         let window = try ReportWindow(from: from, to: to, zone: #require(ReportTimeZone(identifier: tz)))
         let expected = try TestEnvironment.query("""
-            SELECT event_type, event_source, count(*)::text, count(DISTINCT session_id)::text, count(DISTINCT user_id)::text,
+            SELECT \(TestEnvironment.guarded("event_type")), \(TestEnvironment.guarded("event_source")), count(*)::text, count(DISTINCT session_id)::text, count(DISTINCT user_id)::text,
                    sum(CASE WHEN coalesce(array_length(delivered_to, 1), 0) > 0 THEN 1 ELSE 0 END)::text,
                    sum(CASE WHEN coalesce(array_length(delivered_to, 1), 0) > 0 THEN 0 ELSE 1 END)::text,
                    to_char(round(sum(CASE WHEN coalesce(array_length(delivered_to, 1), 0) > 0 THEN 1 ELSE 0 END)::numeric / count(*), 4), 'FM0.0000'),
                    sum(coalesce(array_length(delivered_to, 1), 0))::text,
                    \(TestEnvironment.rfc3339("min(event_timestamp)")), \(TestEnvironment.rfc3339("max(event_timestamp)"))
             FROM streaming_events WHERE event_timestamp >= $1::timestamptz AND event_timestamp < $2::timestamptz
-            GROUP BY 1, 2 ORDER BY 1 COLLATE "C", 2 COLLATE "C"
-            """, [window.from.utcText, window.to.utcText], timeZone: tz).map { $0.map { TestEnvironment.guarded($0 ?? "") } }
+            GROUP BY 1, 2 ORDER BY event_type COLLATE "C", event_source COLLATE "C"
+            """, [window.from.utcText, window.to.utcText], timeZone: tz).map { $0.map { $0 ?? "" } }
         let rows = try TestEnvironment.csv(directory + "/realtime_events.csv")
         #expect(Array(rows.dropFirst()) == expected)
         #expect(rows.count > 20, "the data has many event types and sources")
@@ -46,7 +46,8 @@ import Testing
             """).first?[0])
         let directory = try TestEnvironment.run(["websocket_connections", "realtime_events"], from: "2026-11-01", to: "2026-11-29", userID: user)
         let rows = Array(try TestEnvironment.csv(directory + "/websocket_connections.csv").dropFirst())
-        #expect(!rows.isEmpty && rows == (try Self.expectedConnections(window: window, userID: user)))
+        let expected = try Self.expectedConnections(window: window, userID: user)
+        #expect(!rows.isEmpty && rows == expected)
         let events = Array(try TestEnvironment.csv(directory + "/realtime_events.csv").dropFirst())
         let total = try TestEnvironment.query("""
             SELECT count(*)::text FROM streaming_events WHERE user_id = $1::uuid AND event_timestamp >= '2026-11-01' AND event_timestamp < '2026-11-29'
@@ -77,7 +78,7 @@ import Testing
                        max(round(low + weight * (high - low), 3)) FILTER (WHERE fraction = 0.95) AS p95
                 FROM ranks GROUP BY 1
             )
-            SELECT c.client_type, count(*)::text, count(DISTINCT c.user_id)::text, count(DISTINCT c.session_id)::text,
+            SELECT \(TestEnvironment.guarded("c.client_type")), count(*)::text, count(DISTINCT c.user_id)::text, count(DISTINCT c.session_id)::text,
                    count(c.disconnected_at)::text,
                    sum(CASE WHEN c.disconnected_at IS NULL OR c.disconnected_at >= $2::timestamptz THEN 1 ELSE 0 END)::text,
                    sum(CASE WHEN (c.disconnected_at IS NULL OR c.disconnected_at >= $2::timestamptz)
@@ -87,7 +88,7 @@ import Testing
                    coalesce(max(p.p50)::text, ''), coalesce(max(p.p95)::text, '')
             FROM c LEFT JOIN percentiles p ON p.client_type = c.client_type
             GROUP BY c.client_type ORDER BY c.client_type COLLATE "C"
-            """, [window.from.utcText, window.to.utcText, userID]).map { $0.map { TestEnvironment.guarded($0 ?? "") } }
+            """, [window.from.utcText, window.to.utcText, userID]).map { $0.map { $0 ?? "" } }
     }
 
     @Test func stalenessIsMoreThanFiveMinutesBeforeTheEnd() throws {
@@ -136,7 +137,10 @@ import Testing
             """, [window.from.utcText, window.to.utcText], timeZone: tz).map { $0.map { $0 ?? "" } }
         let rows = Array(try TestEnvironment.csv(directory + "/system_health.csv").dropFirst())
         #expect(rows == expected)
-        #expect(rows.contains { $0[1] == "0" && $0[2...].allSatisfy(\.isEmpty) }, "an hour without samples is empty")
+        if window.from == (try ReportWindow.instant("2026-11-10", option: "--from", zone: .utc)) {
+            // The generator leaves whole UTC hours without samples; a window starting on the half hour cuts them in two.
+            #expect(rows.contains { $0[1] == "0" && $0[2...].allSatisfy(\.isEmpty) }, "an hour without samples is empty")
+        }
         #expect(rows.contains { $0[1] == "7" }, "an hour with two samples at one instant")
     }
 

@@ -15,6 +15,9 @@ struct DayPage {
         body += tools(sections.tools)
         body += trees(sections.depths, mismatches: sections.depthMismatches)
         body += customers(sections.customers)
+        body += events(sections.events)
+        body += connections(sections.connections)
+        body += health(sections.health)
         body += reconciliation(sections.reconciliation)
         body += rollforward(sections.rollforward)
         return Self.document(title: "keen-reports \(model.date)", body: body)
@@ -64,8 +67,12 @@ struct DayPage {
     /// A section with its chart and, beside it, the chart's numbers.
     /// `tableOpen`: the table is what the section is read for, shown unfolded.
     private func section(_ heading: String, chart: SVGChart?, table: String, note: String = "", tableOpen: Bool = false) -> String {
+        section(heading, charts: chart.map { [$0] } ?? [], table: table, note: note, tableOpen: tableOpen)
+    }
+
+    private func section(_ heading: String, charts: [SVGChart], table: String, note: String = "", tableOpen: Bool = false) -> String {
         var html = "<section><h2>\(HTML.escape(heading))</h2>\(note)"
-        if let chart { html += "<figure>\(chart.svg)</figure>" }
+        for chart in charts { html += "<figure>\(chart.svg)</figure>" }
         return html + "<details\(tableOpen ? " open" : "")><summary>The numbers</summary>\(table)</details></section>"
     }
 
@@ -149,6 +156,8 @@ struct DayPage {
         let heading = "Billing reconciliation"
         guard let reconciliation else { return missing(heading, "The reconciliation was not written for this day.") }
         let found = reconciliation.counts.filter { $0.count > 0 }
+        let metrics = reconciliation.counts.filter { $0.type.hasPrefix("METRICS_") }.reduce(0) { $0 + $1.count }
+        let dashboard = "<p class=\"status \(metrics == 0 ? "ok" : "warn")\">Dashboard against the ledger (system_metrics' money counters): \(metrics == 0 ? "they agree" : "<b>\(metrics) \(metrics == 1 ? "mismatch" : "mismatches")</b>; see the METRICS_ rows").</p>"
         var note = "<p class=\"status \(reconciliation.status == "clean" ? "ok" : "warn")\"><b>\(HTML.escape(reconciliation.status))</b>: "
         note += "\(reconciliation.total) discrepancies; opening balances \(HTML.escape(reconciliation.openingBalance)) USD, closing \(HTML.escape(reconciliation.closingBalance)) USD, net change \(HTML.escape(reconciliation.netChange)) USD (\(reconciliation.balanced ? "balanced" : "NOT balanced")).</p>"
         let chart = found.isEmpty ? nil : SVGChart(title: "Discrepancies per type", kind: .bars, categories: found.map(\.type),
@@ -165,7 +174,56 @@ struct DayPage {
         table += HTML.table(caption: "How long open items have waited (age at the end of the day)",
                             header: ["age", "pending purchases", "pending sum (USD)", "disputed", "disputed sum (USD)"],
                             rows: reconciliation.ageing, numeric: [1, 2, 3, 4])
-        return section(heading, chart: chart, table: table, note: note)
+        return section(heading, chart: chart, table: table, note: note + dashboard)
+    }
+
+    private func events(_ rows: [[String]]?) -> String {
+        let heading = "Live updates: delivery per event type"
+        guard let rows else { return missing(heading, "realtime_events was not written for this day.") }
+        guard !rows.isEmpty else { return missing(heading, "No streaming events this day.") }
+        // The chart draws each type's share over its sources; the table keeps the CSV's rows.
+        var totals: [(type: String, events: Double, delivered: Double)] = []
+        for row in rows {
+            if totals.last?.type != row[0] { totals.append((row[0], 0, 0)) }
+            totals[totals.count - 1].events += Double(row[2]) ?? 0
+            totals[totals.count - 1].delivered += Double(row[3]) ?? 0
+        }
+        let chart = SVGChart(title: "Share of events delivered to at least one connection, per event type", kind: .bars,
+                             categories: totals.map(\.type),
+                             series: [.init(name: "delivered (%)", values: totals.map { $0.events > 0 ? 100 * $0.delivered / $0.events : 0 })],
+                             xAxis: "event type", yAxis: "delivered (%)")
+        let table = HTML.table(caption: "Events per type and source", header: DaySections.eventColumns, rows: rows, numeric: [2, 3, 4])
+        return section(heading, chart: chart, table: table)
+    }
+
+    private func connections(_ rows: [[String]]?) -> String {
+        let heading = "Live connections per client type"
+        guard let rows else { return missing(heading, "websocket_connections was not written for this day.") }
+        guard !rows.isEmpty else { return missing(heading, "No connections this day.") }
+        let chart = SVGChart(title: "Connections made, and those open at the day's end that stopped answering", kind: .bars,
+                             categories: rows.map { $0[0] },
+                             series: [.init(name: "connections", values: rows.map { Double($0[1]) ?? 0 }),
+                                      .init(name: "stale at the end", values: rows.map { Double($0[3]) ?? 0 })],
+                             xAxis: "client type", yAxis: "connections")
+        let table = HTML.table(caption: "Connections per client type", header: DaySections.connectionColumns, rows: rows,
+                               numeric: [1, 2, 3, 4, 5])
+        return section(heading, chart: chart, table: table)
+    }
+
+    private func health(_ rows: [[String]]?) -> String {
+        let heading = "Platform health per hour"
+        guard let rows else { return missing(heading, "system_health was not written for this day.") }
+        guard rows.contains(where: { $0[1] != "0" }) else { return missing(heading, "No system_metrics samples this day.") }
+        let labels = rows.map { String($0[0].dropFirst(11).prefix(5)) }
+        // An hour without samples is drawn at 0; its table row is empty.
+        let response = SVGChart(title: "Average response time per hour", kind: .lines, categories: labels,
+                                series: [.init(name: "avg response time", values: rows.map { Double($0[2]) ?? 0 })],
+                                xAxis: "hour of the day (\(model.zone))", yAxis: "response time (ms)")
+        let errors = SVGChart(title: "Average error rate per hour", kind: .lines, categories: labels,
+                              series: [.init(name: "error rate", values: rows.map { 100 * (Double($0[3]) ?? 0) })],
+                              xAxis: "hour of the day (\(model.zone))", yAxis: "errors (%)")
+        let table = HTML.table(caption: "Samples per hour", header: DaySections.healthColumns, rows: rows, numeric: [1, 2, 3])
+        return section(heading, charts: [response, errors], table: table)
     }
 
     /// Finance reads the roll-forward as a table, so it has no chart.

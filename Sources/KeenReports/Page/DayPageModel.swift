@@ -133,6 +133,14 @@ struct DaySections {
     var reconciliation: Reconciliation?
     /// `ledger_rollforward`'s rows as the CSV has them, and its columns.
     var rollforward: (columns: [String], rows: [[String]])?
+    /// Rows of the real-time reports, as the CSV has them, in these columns.
+    var events: [[String]]?
+    var connections: [[String]]?
+    var health: [[String]]?
+
+    static let eventColumns = ["event_type", "event_source", "events", "delivered", "delivery_rate"]
+    static let connectionColumns = ["client_type", "connections", "open_at_end", "stale", "p50_duration_s", "p95_duration_s"]
+    static let healthColumns = ["hour_bucket", "samples", "avg_response_time_ms", "avg_error_rate"]
 
     static let topCount = 10
     static let discrepancyRowsShown = 20
@@ -209,15 +217,26 @@ struct DaySections {
             headline.reconciliationStatus = reconciliation?.status
             headline.discrepancies = reconciliation?.total
         }
-        if written.contains("ledger_rollforward"), let path = path("ledger_rollforward") {
-            var rows: [[String]] = []
-            let file = try ReportJSONFile(path: path) { row in
-                rows.append(LedgerRollforward.columns.map { column in
-                    (row[column] as? String) ?? (row[column] as? NSNumber).map { "\($0.int64Value)" } ?? ""
-                })
-            }
-            rollforward = ((file.members["columns"] as? [String]) ?? LedgerRollforward.columns, rows)
+        events = try Self.rows(of: "realtime_events", columns: Self.eventColumns, written: written, path: path)
+        connections = try Self.rows(of: "websocket_connections", columns: Self.connectionColumns, written: written, path: path)
+        health = try Self.rows(of: "system_health", columns: Self.healthColumns, written: written, path: path)
+        if let rows = try Self.rows(of: "ledger_rollforward", columns: LedgerRollforward.columns, written: written, path: path) {
+            rollforward = (LedgerRollforward.columns, rows)
         }
+    }
+
+    /// `columns` of every row of report `name`'s JSON, as text (a number's
+    /// digits, a decimal's string, empty for null); nil when not written.
+    private static func rows(of name: String, columns: [String], written: Set<String>,
+                             path: (String) -> String?) throws(EngineError) -> [[String]]? {
+        guard written.contains(name), let path = path(name) else { return nil }
+        var rows: [[String]] = []
+        _ = try ReportJSONFile(path: path) { row in
+            rows.append(columns.map { column in
+                (row[column] as? String) ?? (row[column] as? NSNumber).map { "\($0.int64Value)" } ?? ""
+            })
+        }
+        return rows
     }
 
     /// The customers with the largest cost, largest first (ties: username

@@ -49,7 +49,7 @@ enum HTML {
         svg{width:100%;height:auto;max-width:100%}svg text{font-family:sans-serif;font-size:11px;fill:#1d2330}
         table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}caption{text-align:left;font-weight:bold;padding:.3rem 0}
         th,td{border:1px solid #ccd;padding:.2rem .45rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-        details{margin:.4rem 0}summary{cursor:pointer;color:#235}
+        details{margin:.4rem 0;overflow-x:auto}summary{cursor:pointer;color:#235}
         section{break-inside:avoid;page-break-inside:avoid}figure{margin:0;break-inside:avoid;page-break-inside:avoid}
         .empty{color:#556;font-style:italic}
         @media print{body{margin:0;max-width:none}details{display:block}details>*{display:block}a{color:inherit;text-decoration:none}
