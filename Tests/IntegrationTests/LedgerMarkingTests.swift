@@ -16,7 +16,7 @@ import Testing
     /// The README's role for marking, exactly.
     static let reconciler = [
         "CREATE ROLE keen_reconciler LOGIN BYPASSRLS",
-        "GRANT SELECT ON users, credit_accounts, credit_transactions, agent_sessions TO keen_reconciler",
+        "GRANT SELECT ON users, credit_accounts, credit_transactions, agent_sessions, system_metrics TO keen_reconciler",
         "GRANT UPDATE (reconciliation_status) ON credit_transactions TO keen_reconciler",
         "GRANT INSERT ON audit_log TO keen_reconciler",
         "GRANT USAGE ON SEQUENCE audit_log_id_seq TO keen_reconciler",
@@ -24,7 +24,7 @@ import Testing
     /// The same without the column privilege.
     static let withoutUpdate = [
         "CREATE ROLE keen_reconciler_readonly LOGIN BYPASSRLS",
-        "GRANT SELECT ON users, credit_accounts, credit_transactions, agent_sessions TO keen_reconciler_readonly",
+        "GRANT SELECT ON users, credit_accounts, credit_transactions, agent_sessions, system_metrics TO keen_reconciler_readonly",
         "GRANT INSERT ON audit_log TO keen_reconciler_readonly",
         "GRANT USAGE ON SEQUENCE audit_log_id_seq TO keen_reconciler_readonly",
     ]

@@ -112,6 +112,11 @@ import Testing
         if discrepancies.count > 1 {
             #expect(try check.table("The first").dropFirst() == Self.columns(discrepancies, discrepancies[0]).dropFirst().prefix(20))
         }
+        // The real-time sections: the CSV's rows, hostile event types read as text.
+        #expect(try check.table("Events per type and source") == Self.columns(try csv("realtime_events"), DaySections.eventColumns))
+        #expect(try check.table("Connections per client type") == Self.columns(try csv("websocket_connections"), DaySections.connectionColumns))
+        #expect(try check.table("Samples per hour") == Self.columns(try csv("system_health"), DaySections.healthColumns))
+        #expect(try check.table("Events per type and source").contains { $0[0] == "<b>bold</b> & \"co\"" })
         // The roll-forward, as a table with the CSV's text; refunds and the
         // ages of open items as the summary has them.
         #expect(try check.table("The credit liability") == (try csv("ledger_rollforward")))

@@ -20,7 +20,7 @@ import Testing
                    sum(coalesce(array_length(delivered_to, 1), 0))::text,
                    \(TestEnvironment.rfc3339("min(event_timestamp)")), \(TestEnvironment.rfc3339("max(event_timestamp)"))
             FROM streaming_events WHERE event_timestamp >= $1::timestamptz AND event_timestamp < $2::timestamptz
-            GROUP BY 1, 2 ORDER BY event_type COLLATE "C", event_source COLLATE "C"
+            GROUP BY event_type, event_source ORDER BY event_type COLLATE "C", event_source COLLATE "C"
             """, [window.from.utcText, window.to.utcText], timeZone: tz).map { $0.map { $0 ?? "" } }
         let rows = try TestEnvironment.csv(directory + "/realtime_events.csv")
         #expect(Array(rows.dropFirst()) == expected)
