@@ -252,3 +252,51 @@ import Testing
         }
     }
 }
+
+/// WRITES.md: "it writes nothing when any step fails". The marks are made,
+/// then the disk fills before the summary is written: the ledger and the
+/// audit log are as they were, and no file appears.
+extension LedgerMarkingTests {
+    @Test func aFullDiskAfterTheMarksLeavesTheLedgerUnchanged() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=1m", "tmpfs", directory]
+        try mount.run()
+        mount.waitUntilExit()
+        try #require(mount.terminationStatus == 0, "mounting a tmpfs needs root, as scripts/test and CI run")
+        defer {
+            let unmount = Process()
+            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            unmount.arguments = [directory]
+            try? unmount.run()
+            unmount.waitUntilExit()
+        }
+        let before = try LedgerMarkingTests.statuses()
+        let audit = try TestEnvironment.count("SELECT count(*) FROM audit_log", url: LedgerMarkingTests.adminURL)
+        let url = try LedgerMarkingTests.role(LedgerMarkingTests.reconciler, application: "keen_mark_full_disk")
+        let window = try ReportWindow(from: "2026-11-10", to: "2026-11-20", zone: .utc)
+        let options = try Reconciler.Options(window: window, stripeExport: LedgerMarkingTests.stripe,
+                                             marking: LedgerMarking(dryRun: false, settings: ConnectionSettings(conninfo: url)))
+        var reconciler = Reconciler(catalog: try TestEnvironment.catalog())
+        var marked = false
+        reconciler.afterMarking = {
+            marked = true
+            // Fill what is left of the disk: the summary written next finds none.
+            let filler = FileHandle(forWritingAtPath: directory + "/filler") ?? {
+                FileManager.default.createFile(atPath: directory + "/filler", contents: nil)
+                return FileHandle(forWritingAtPath: directory + "/filler")!
+            }()
+            let block = Data(count: 64 * 1024)
+            while (try? filler.write(contentsOf: block)) != nil {}
+            try? filler.close()
+        }
+        #expect(throws: EngineError.self) {
+            _ = try reconciler.run(options, connection: ConnectionSettings(conninfo: url), output: directory)
+        }
+        #expect(marked, "the marks were made before the disk filled")
+        #expect(try LedgerMarkingTests.statuses() == before, "the ledger is unchanged")
+        #expect(try TestEnvironment.count("SELECT count(*) FROM audit_log", url: LedgerMarkingTests.adminURL) == audit)
+        #expect(try TestEnvironment.entries(directory) == ["filler"], "no reconciliation file, no temporary file")
+    }
+}

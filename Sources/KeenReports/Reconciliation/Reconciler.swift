@@ -87,6 +87,9 @@ public struct Reconciler {
     public static let nightlyReports = ["ledger_rollforward"]
 
     let catalog: ReportCatalog
+    /// Called with `--mark` once the marks are made and before the files
+    /// after them are written (tests fill the disk there).
+    public var afterMarking: (() throws -> Void)?
 
     public init(catalog: ReportCatalog) {
         self.catalog = catalog
@@ -163,18 +166,21 @@ public struct Reconciler {
         try output.finish()
         var files = output.files.map { Outcome.File(path: $0.path, rows: output.rowCount) }
 
-        var marked: LedgerMarking.Outcome?
+        // Marks are made now but committed last, after every file is staged.
+        var marks: LedgerMarking.Pending?
         if let marking = options.marking {
-            let outcome = try marking.apply(LedgerMarking.targets(discrepancies: discrepancies, matched: matcher?.matchedTransactions ?? []),
+            let pending = try marking.apply(LedgerMarking.targets(discrepancies: discrepancies, matched: matcher?.matchedTransactions ?? []),
                                             window: window, snapshot: transaction)
-            let marks = try ReportOutput(name: "reconciliation_marks", columns: LedgerMarking.columns,
-                                         options: OutputOptions(directory: directory, formats: options.formats.subtracting([.xlsx])),
-                                         parameters: parametersJSON, generatedAt: generatedAt, zone: window.zone, staging: staging)
-            for mark in outcome.marks { try marks.write(mark.row) }
-            try marks.finish()
-            files += marks.files.map { Outcome.File(path: $0.path, rows: marks.rowCount) }
-            marked = outcome
+            marks = pending
+            let output = try ReportOutput(name: "reconciliation_marks", columns: LedgerMarking.columns,
+                                          options: OutputOptions(directory: directory, formats: options.formats.subtracting([.xlsx])),
+                                          parameters: parametersJSON, generatedAt: generatedAt, zone: window.zone, staging: staging)
+            for mark in pending.outcome.marks { try output.write(mark.row) }
+            try output.finish()
+            files += output.files.map { Outcome.File(path: $0.path, rows: output.rowCount) }
+            try afterMarking?()
         }
+        let marked = marks?.outcome
 
         var ledgerPass: (kind: String, note: String)?
         if let nightly = options.nightly {
@@ -205,6 +211,9 @@ public struct Reconciler {
         }
         var counts = Dictionary(uniqueKeysWithValues: DiscrepancyType.allCases.map { ($0, Int64(0)) })
         for discrepancy in discrepancies { counts[discrepancy.type, default: 0] += 1 }
+        // The files are staged whole; the ledger changes now, and they are
+        // put in place once this returns (and the snapshot's commit succeeds).
+        try marks?.commit()
         return Outcome(discrepancies: discrepancies.count, balanced: balanced, files: files, counts: counts,
                        marked: marked, ledgerPass: ledgerPass)
     }

@@ -68,25 +68,49 @@ public struct LedgerMarking: Sendable {
         return targets
     }
 
+    /// The marks made in a transaction still open: the reconciliation writes
+    /// its files first and commits this last, so that a failure on the way
+    /// (a full disk) leaves the ledger as it was (WRITES.md: "it writes
+    /// nothing when any step fails"). Rolled back when dropped uncommitted.
+    final class Pending {
+        fileprivate(set) var outcome: Outcome
+        private var connection: PostgresConnection?
+
+        init(outcome: Outcome, connection: PostgresConnection?) {
+            self.outcome = outcome
+            self.connection = connection
+        }
+
+        func commit() throws(EngineError) {
+            defer { connection = nil }
+            try connection?.execute("COMMIT")
+        }
+
+        deinit { _ = try? connection?.execute("ROLLBACK") }
+    }
+
     /// Marks the targets: in the snapshot of `transaction`, which ones are
     /// in the window and pending (what a dry run reports); then, unless dry,
-    /// changes them in one transaction of its own.
+    /// changes them in one transaction of its own, left open for the caller
+    /// to commit.
     func apply(_ targets: [String: (status: String, reason: String)], window: ReportWindow,
-               snapshot transaction: ReportTransaction) throws(EngineError) -> Outcome {
+               snapshot transaction: ReportTransaction) throws(EngineError) -> Pending {
         let ids = targets.keys.sorted()
         let statuses = ids.map { targets[$0]!.status }
         let reasons = ids.map { targets[$0]!.reason }
         let arrays = [ArrayLiteral.text(ids), ArrayLiteral.text(statuses), ArrayLiteral.text(reasons),
                       window.from.utcText, window.to.utcText]
         let candidates = try transaction.connection.execute(Self.candidatesSQL, arrays).rows.map(Self.mark)
-        guard !dryRun, !candidates.isEmpty else { return Outcome(marks: candidates, skipped: 0) }
+        guard !dryRun, !candidates.isEmpty else { return Pending(outcome: Outcome(marks: candidates, skipped: 0), connection: nil) }
 
         let connection = try PostgresConnection(settings)
         try connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        // Rolled back when what follows throws, or when the caller never commits.
+        let pending = Pending(outcome: Outcome(marks: [], skipped: 0), connection: connection)
         try connection.execute("SELECT set_config('statement_timeout', $1, true)", [statementTimeout])
         let changed = try connection.execute(Self.markSQL, arrays + [runID]).rows.map(Self.mark)
-        try connection.execute("COMMIT")
-        return Outcome(marks: changed, skipped: candidates.count - changed.count)
+        pending.outcome = Outcome(marks: changed, skipped: candidates.count - changed.count)
+        return pending
     }
 
     private static func mark(_ row: [String?]) -> Mark {
