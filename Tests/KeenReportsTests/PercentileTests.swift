@@ -61,3 +61,36 @@ import Testing
         #expect(sorted.total == 7)
     }
 }
+
+/// The two readings give PostgreSQL's percentile_cont exactly, whatever the
+/// order and spread of the values, as the one-reading distribution does.
+@Suite struct TwoPassPercentileTests {
+    @Test(arguments: [1, 2, 3, 10, 4097, 20_000])
+    func agreesWithTheSortedDistribution(count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        // Spread over many powers of two, with repeats and negatives.
+        let values = (0..<count).map { _ in Int64.random(in: -5_000...200_000_000_000, using: &generator) / Int64.random(in: 1...50_000, using: &generator) }
+        var reference = ValueCounts()
+        var twoPass = TwoPassPercentiles(fractions: [Fractions.p50, Fractions.p95, Fractions.p99])
+        for value in values { reference.add(value); twoPass.count(value) }
+        twoPass.plan()
+        for value in values.shuffled() { twoPass.collect(value) }
+        let sorted = reference.sorted()
+        for fraction in [Fractions.p50, Fractions.p95, Fractions.p99] {
+            #expect(twoPass.percentile(fraction) == sorted.percentile(fraction), "\(count) values, \(fraction)")
+        }
+    }
+
+    @Test func bucketsKeepTheOrderOfValues() {
+        let values: [Int64] = [.min, -5000, -4096, -4095, -1, 0, 1, 4095, 4096, 4097, 8191, 8192, 1 << 40, .max]
+        let buckets = values.map(TwoPassPercentiles.bucket)
+        #expect(buckets == buckets.sorted())
+        #expect(TwoPassPercentiles.bucket(4095) == 4095 && TwoPassPercentiles.bucket(0) == 0)
+    }
+
+    @Test func noValuesHaveNoPercentile() {
+        var none = TwoPassPercentiles(fractions: [Fractions.p50])
+        none.plan()
+        #expect(none.percentile(Fractions.p50) == nil)
+    }
+}

@@ -1,60 +1,88 @@
-/// `websocket_connections`: PostgreSQL counts per client type and sends the
-/// closed connections' durations in ascending order, each distinct one with
-/// its count; Swift picks the percentile ranks as they pass (their total is
-/// known from the counts), so no connection is held, and turns microseconds
-/// into seconds exactly.
+/// `websocket_connections`: the window's connections, read twice on the
+/// run's snapshot, unsorted. The first reading counts per client type (all,
+/// closed, open at the end, stale), sums the closed durations exactly in
+/// microseconds from the two timestamps and counts them per bucket; the
+/// second counts the distinct users and sessions (the sessions through hash
+/// partitions on temporary files, as cost_per_tool does, now that the total
+/// is known) and keeps the durations the percentiles need
+/// (`TwoPassPercentiles`). PostgreSQL sorts nothing; memory stays flat.
 enum WebsocketConnectionsAggregation: ReportAggregation {
     static let name = "websocket_connections"
     static let outputColumns = [
         "websocket_connections": ["client_type", "connections", "users", "sessions", "closed", "open_at_end", "stale",
                                   "avg_duration_s", "p50_duration_s", "p95_duration_s"],
     ]
+    static let staleAfter: Int64 = 5 * 60 * 1_000_000
 
-    private struct Totals {
-        let row: [ReportValue]
-        let closed: Int64
-        let closedMicroseconds: ExactDecimal
+    private struct ClientType {
+        let name: [UInt8]
+        var connections: Int64 = 0
+        var closed: Int64 = 0
+        var openAtEnd: Int64 = 0
+        var stale: Int64 = 0
+        var microseconds: Int128 = 0
+        var durations = TwoPassPercentiles(fractions: [Fractions.p50, Fractions.p95])
     }
 
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
-        var totals: [(clientType: String, totals: Totals)] = []
-        try context.stream("websocket_connection_totals") { row in
-            let clientType = row.text(0) ?? ""
-            totals.append((clientType, Totals(row: [.text(clientType), .integer(try row.integer(1)), .integer(try row.integer(2)),
-                                                    .integer(try row.integer(3)), .integer(try row.integer(4)),
-                                                    .integer(try row.integer(5)), .integer(try row.integer(6))],
-                                              closed: try row.integer(4) ?? 0, closedMicroseconds: try row.decimal(7) ?? .zero)))
+        let end = context.parameters.window.to
+        var types: [ClientType] = []
+        var last = 0
+        // Client types are few: a row's is found by its name's bytes, the last one matched first.
+        func index(of name: UnsafeRawBufferPointer) throws -> Int {
+            if last < types.count && types[last].name.elementsEqual(name) { return last }
+            if let found = types.firstIndex(where: { $0.name.elementsEqual(name) }) { last = found; return found }
+            guard types.count < IDToolMap.maxTools else {
+                throw EngineError.engine("more than \(IDToolMap.maxTools) distinct client types in the window")
+            }
+            types.append(ClientType(name: Array(name)))
+            last = types.count - 1
+            return last
         }
-        let output = outputs["websocket_connections"]
-        var next = 0
-        var current: (clientType: String, percentiles: StreamingPercentiles)?
+        func duration(_ row: CopyRow) throws -> Int64? {
+            guard let closed = try row.timestamp(4), let opened = try row.timestamp(3) else { return nil }
+            return closed.unixMicroseconds - opened.unixMicroseconds
+        }
+
+        try context.stream("websocket_connection_rows") { row in
+            let type = try index(of: row.raw(0))
+            types[type].connections += 1
+            let disconnected = try row.timestamp(4)
+            if disconnected.map({ $0 >= end }) ?? true {
+                types[type].openAtEnd += 1
+                if let ping = try row.timestamp(5), ping.unixMicroseconds < end.unixMicroseconds - staleAfter { types[type].stale += 1 }
+            }
+            if let microseconds = try duration(row) {
+                types[type].closed += 1
+                types[type].microseconds += Int128(microseconds)
+                types[type].durations.count(microseconds)
+            }
+        }
+        for type in types.indices { types[type].durations.plan() }
+        let sessions = try PartitionedIDToolCounter(expected: types.reduce(0) { $0 + $1.connections })
+        var users = IDToolMap()
+        try context.stream("websocket_connection_rows") { row in
+            let type = try index(of: row.raw(0))
+            users.add(try row.uuidBits(1), tool: type)
+            if !row.isNull(2) { try sessions.add(try row.uuidBits(2), tool: type) }
+            if let microseconds = try duration(row) { types[type].durations.collect(microseconds) }
+        }
+        let sessionCounts = try sessions.countsPerTool()
+        let userCounts = users.countsPerTool()
 
         // Microseconds as seconds, exactly (a shift of the scale), then rounded once.
         func seconds(_ microseconds: ExactDecimal) -> ExactDecimal { ExactDecimal(units: microseconds.units, scale: microseconds.scale + 6) }
         func written(_ seconds: ExactDecimal?) -> ReportValue { seconds.map { .decimal($0.rounded(toScale: 3)) } ?? .null }
-        // Writes the client types before `clientType` (all when nil), each
-        // with the percentiles read for it.
-        func write(upTo clientType: String?) throws {
-            while next < totals.count, clientType.map({ totals[next].clientType != $0 }) ?? true {
-                let (type, figures) = totals[next]
-                let percentiles = current?.clientType == type ? current?.percentiles : nil
-                let average = figures.closed > 0 ? seconds(figures.closedMicroseconds).divided(by: figures.closed, scale: 3) : nil
-                try output.write(figures.row + [written(average), written(percentiles?.percentile(Fractions.p50).map(seconds)),
-                                                written(percentiles?.percentile(Fractions.p95).map(seconds))])
-                next += 1
-            }
+        let output = outputs["websocket_connections"]
+        for index in types.indices.sorted(by: { types[$0].name.lexicographicallyPrecedes(types[$1].name) }) {
+            let type = types[index]
+            let average = type.closed > 0 ? seconds(ExactDecimal(units: type.microseconds, scale: 0)).divided(by: type.closed, scale: 3) : nil
+            try output.write([.text(String(decoding: type.name, as: UTF8.self)), .integer(type.connections),
+                              .integer(index < userCounts.count ? userCounts[index] : 0),
+                              .integer(index < sessionCounts.count ? sessionCounts[index] : 0),
+                              .integer(type.closed), .integer(type.openAtEnd), .integer(type.stale), written(average),
+                              written(type.durations.percentile(Fractions.p50).map(seconds)),
+                              written(type.durations.percentile(Fractions.p95).map(seconds))])
         }
-        try context.stream("websocket_connection_durations") { row in
-            let clientType = row.text(0) ?? ""
-            if current?.clientType != clientType {
-                try write(upTo: clientType)
-                guard next < totals.count else {
-                    throw EngineError.engine("websocket_connection_durations returned client type '\(clientType)' the totals do not have")
-                }
-                current = (clientType, StreamingPercentiles(total: totals[next].totals.closed, fractions: [Fractions.p50, Fractions.p95]))
-            }
-            current?.percentiles.add(try row.integer(1) ?? 0, count: try row.integer(2) ?? 0)
-        }
-        try write(upTo: nil)
     }
 }

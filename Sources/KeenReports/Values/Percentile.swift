@@ -71,50 +71,74 @@ public struct SortedValueCounts: Sendable {
     }
 }
 
-/// `percentile_cont` of values that arrive in ascending order, each with its
-/// count, when their total is known beforehand: the ranks each fraction
-/// needs are known, so the values at those ranks are kept as they pass and
-/// nothing else is held, however many values there are.
-struct StreamingPercentiles {
+/// Exact `percentile_cont` of values read twice in any order, holding
+/// neither every value nor a sort: the first reading counts the values per
+/// bucket (each power of two cut into 4,096 buckets, below 4,096 one bucket
+/// per value), which says in which bucket each needed rank lies and where in
+/// it; the second keeps only the values of those buckets. Memory: the
+/// buckets in use (at most 4,096 per power of two) and the values sharing a
+/// needed bucket (1/4,096 of their power of two).
+struct TwoPassPercentiles {
     let fractions: [ExactDecimal]
-    let total: Int64
-    /// The 0-based ranks whose values the fractions need.
-    private let ranks: [Int64]
-    private var values: [Int64: Int64] = [:]
-    private var seen: Int64 = 0
+    private var counts: [Int64: Int64] = [:]
+    private(set) var total: Int64 = 0
+    /// After `plan()`: needed bucket → the ranks before it; then its values.
+    private var needed: [Int64: (before: Int64, values: [Int64])] = [:]
 
-    init(total: Int64, fractions: [ExactDecimal]) {
-        self.total = total
+    init(fractions: [ExactDecimal]) {
         self.fractions = fractions
-        var ranks: Set<Int64> = []
-        if total > 0 {
-            for fraction in fractions {
-                let one = Int128.powerOfTen(fraction.scale)
-                let h = fraction.units * Int128(total - 1)
-                ranks.insert(Int64(h / one))
-                if h % one != 0 { ranks.insert(Int64(h / one) + 1) }
-            }
-        }
-        self.ranks = ranks.sorted()
     }
 
-    /// The next value in ascending order and how many times it occurs.
-    mutating func add(_ value: Int64, count: Int64) {
-        let next = seen + count
-        for rank in ranks where rank >= seen && rank < next { values[rank] = value }
-        seen = next
+    static func bucket(_ value: Int64) -> Int64 {
+        guard value >= 4096 || value < 0 else { return value }
+        guard value >= 0 else { return -bucket(value == .min ? .max : -value) - 1 }
+        let shift = Int64(63 - value.leadingZeroBitCount) - 11
+        return shift << 12 | (value >> shift)
     }
 
-    /// `percentile_cont(fraction)` once every value was added; nil when
-    /// there were none.
-    func percentile(_ fraction: ExactDecimal) -> ExactDecimal? {
-        guard total > 0, seen == total else { return nil }
+    /// First reading: one value.
+    mutating func count(_ value: Int64) {
+        counts[Self.bucket(value), default: 0] += 1
+        total += 1
+    }
+
+    /// The 0-based ranks `fraction` interpolates between.
+    private func ranks(_ fraction: ExactDecimal) -> (lower: Int64, upper: Int64, remainder: Int128, one: Int128) {
         let one = Int128.powerOfTen(fraction.scale)
         let h = fraction.units * Int128(total - 1)
-        let lower = values[Int64(h / one)]!
-        let remainder = h % one
-        guard remainder != 0 else { return ExactDecimal(lower) }
-        let upper = values[Int64(h / one) + 1]!
-        return ExactDecimal(units: Int128(lower) * one + remainder * Int128(upper - lower), scale: fraction.scale)
+        let lower = Int64(h / one)
+        return (lower, h % one == 0 ? lower : lower + 1, h % one, one)
+    }
+
+    /// Between the readings: which buckets the second one keeps.
+    mutating func plan() {
+        guard total > 0 else { return }
+        let wanted = Set(fractions.flatMap { fraction -> [Int64] in let r = ranks(fraction); return [r.lower, r.upper] })
+        var before: Int64 = 0
+        for (bucket, count) in counts.sorted(by: { $0.key < $1.key }) {
+            if wanted.contains(where: { $0 >= before && $0 < before + count }) { needed[bucket] = (before, []) }
+            before += count
+        }
+        counts = [:]
+    }
+
+    /// Second reading: one value, kept when its bucket holds a needed rank.
+    mutating func collect(_ value: Int64) {
+        let bucket = Self.bucket(value)
+        guard needed[bucket] != nil else { return }
+        needed[bucket]!.values.append(value)
+    }
+
+    /// After the second reading; nil when there were no values.
+    func percentile(_ fraction: ExactDecimal) -> ExactDecimal? {
+        guard total > 0 else { return nil }
+        func value(atRank rank: Int64) -> Int64 {
+            let (_, entry) = needed.first { rank >= $0.value.before && rank < $0.value.before + Int64($0.value.values.count) }!
+            return entry.values.sorted()[Int(rank - entry.before)]
+        }
+        let (lower, upper, remainder, one) = ranks(fraction)
+        let low = value(atRank: lower)
+        guard remainder != 0 else { return ExactDecimal(low) }
+        return ExactDecimal(units: Int128(low) * one + remainder * Int128(value(atRank: upper) - low), scale: fraction.scale)
     }
 }
