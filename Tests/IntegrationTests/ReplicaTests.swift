@@ -193,3 +193,56 @@ import Testing
         #expect(mark.status == 64 && mark.stderr.contains("hot standby"), "\(mark.stderr)")
     }
 }
+
+/// CLI.md, "Fresh enough without --primary-url": a standby made from an idle
+/// primary has replayed no transaction, so it has no replay timestamp; the
+/// primary's keepalives show it holds the window. Its own idle primary and
+/// standby, with keepalives every second.
+@Suite struct IdlePrimaryFreshnessTests {
+    /// scripts/pg through system(3): Foundation's Process on Linux waits for
+    /// a descriptor its child inherits, which the server scripts/pg starts
+    /// keeps open, so waitUntilExit would never return.
+    static func script(_ arguments: [String]) throws -> String {
+        let file = try TestEnvironment.temporaryDirectory() + "/output"
+        let command = ([TestEnvironment.packageRoot.path + "/scripts/pg"] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let status = system(command + " > '\(file)'")
+        try #require(status == 0, "scripts/pg \(arguments.joined(separator: " ")): \(status)")
+        return try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func aStandbyOfAnIdlePrimaryGoesOnWithinAKeepalive() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let port = 30000 + Int.random(in: 0..<20000)
+        let primary = try Self.script(["start", directory + "/primary", String(port)])
+        defer { _ = try? Self.script(["stop", directory + "/primary"]) }
+        let admin = try PostgresConnection(ConnectionSettings(conninfo: primary))
+        try admin.execute("ALTER SYSTEM SET wal_sender_timeout = '2s'")
+        try admin.execute("SELECT pg_reload_conf()")
+        try #require(system("psql -X -q -v ON_ERROR_STOP=1 '\(primary)' -f '\(TestEnvironment.packageRoot.path)/schema/001_keen_schema.sql' > /dev/null") == 0)
+        let standby = try Self.script(["standby", directory + "/primary", String(port), directory + "/standby", String(port + 1)])
+        defer { _ = try? Self.script(["stop", directory + "/standby"]) }
+        let standbyAdmin = try PostgresConnection(ConnectionSettings(conninfo: standby))
+        #expect(try standbyAdmin.execute("SELECT pg_last_xact_replay_timestamp() IS NULL").value(0, 0) == "t",
+                "the new standby has replayed no transaction")
+
+        let output = try TestEnvironment.temporaryDirectory()
+        let arguments = ["run", "git_operations_by_type", "--from", "2026-11-01", "--to", "2026-11-02", "--output-dir", output,
+                         "--replica-wait", "60s"]
+        let started = Date()
+        let fresh = try runKeenReports(arguments, environment: ["KEEN_DATABASE_URL": standby])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        // At most wal_sender_timeout / 2 (1 s) for a keepalive, and a second for the rest.
+        #expect(Date().timeIntervalSince(started) < 2.5, "\(Date().timeIntervalSince(started)) s")
+
+        // Replay paused and a window the keepalives cannot vouch for yet: 75 at once, not after 60 s.
+        try standbyAdmin.execute("SELECT pg_wal_replay_pause()")
+        for _ in 0..<100 where try standbyAdmin.execute("SELECT pg_get_wal_replay_pause_state()").value(0, 0) != "paused" {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let pausedStart = Date()
+        let paused = try runKeenReports(["run", "git_operations_by_type", "--from", "2026-11-01", "--to", "2030-01-01",
+                                         "--output-dir", output, "--replica-wait", "60s"], environment: ["KEEN_DATABASE_URL": standby])
+        #expect(paused.status == 75 && paused.stderr.contains("paused"), "\(paused.stderr)")
+        #expect(Date().timeIntervalSince(pausedStart) < 5)
+    }
+}

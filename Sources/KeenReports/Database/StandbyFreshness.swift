@@ -7,13 +7,24 @@ import Foundation
 /// - with `--primary-url`: up to the primary's current WAL insert position,
 ///   read now (exact, and right even when the primary is idle);
 /// - without: until `pg_last_xact_replay_timestamp()` is at or after the
-///   window's end. An idle primary commits nothing, so the timestamp can
-///   stay before the end: the error then says to pass `--primary-url`.
+///   window's end, or the WAL receiver's evidence says the standby holds
+///   the window: the primary's last keepalive (`pg_stat_wal_receiver`'s
+///   `latest_end_time`, about every `wal_sender_timeout / 2` even when the
+///   primary is idle) came `asyncCommitMargin` after the window's end, and
+///   replay has reached the position it reported (`latest_end_lsn`). When
+///   no evidence can come (no WAL receiver, replay paused) it fails at once.
 ///
 /// It waits at most `ReplicaOptions.waitSeconds`, then fails with exit 75.
 /// A paused replay is named as such (`pg_get_wal_replay_pause_state()`,
 /// not `pg_is_wal_replay_paused()`, which only says a pause was asked).
 enum StandbyFreshness {
+    /// How long after the window's end the primary's keepalive must be: a
+    /// transaction committed with `synchronous_commit = off` is visible
+    /// before its WAL is flushed, and the WAL writer flushes it within three
+    /// `wal_writer_delay`s (200 ms by default); the keepalive reports only
+    /// what was sent, so ten seconds covers delays up to 3.3 s.
+    static let asyncCommitMargin = 10
+
     static func ensure(_ connection: PostgresConnection, windowEnd: Timestamp, options: ReplicaOptions) throws(EngineError) -> ServerState {
         let state = try ServerState.read(connection)
         guard state.isStandby else { return state }
@@ -28,24 +39,43 @@ enum StandbyFreshness {
             condition = "pg_last_wal_replay_lsn() >= $1::pg_lsn"
         } else {
             target = windowEnd.utcText
-            condition = "pg_last_xact_replay_timestamp() >= $1::timestamptz"
+            condition = """
+                pg_last_xact_replay_timestamp() >= $1::timestamptz
+                OR (r.latest_end_time >= $1::timestamptz + interval '\(asyncCommitMargin) seconds'
+                    AND pg_last_wal_replay_lsn() >= r.latest_end_lsn)
+                """
         }
         let deadline = Date().addingTimeInterval(options.waitSeconds)
+        let receiverGrace = Date().addingTimeInterval(min(6, options.waitSeconds))
         var told = false
         while true {
             let row = try connection.execute("""
-                SELECT (\(condition))::text, pg_last_wal_replay_lsn()::text,
+                SELECT coalesce((\(condition)), false)::text, pg_last_wal_replay_lsn()::text,
                        coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'never'),
-                       pg_get_wal_replay_pause_state()
+                       pg_get_wal_replay_pause_state(), (r.pid IS NOT NULL)::text, (r.latest_end_time IS NOT NULL)::text
+                FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver r ON true
                 """, [target]).rows[0]
             if row[0] == "true" { return try ServerState.read(connection) }
             let paused = row[3] == "paused" ? "; replay is paused on the standby (pg_wal_replay_resume())" : ""
-            let wanted = options.primary == nil ? "a transaction replayed at or after \(target), the end of the window"
+            // A WAL receiver that is (re)starting comes back within
+            // wal_retrieve_retry_interval (5 s by default): it gets that long.
+            if options.primary == nil && (row[3] == "paused" || (row[4] != "true" && Date() >= receiverGrace)) {
+                // Nothing will make it fresh: say so now rather than after --replica-wait.
+                throw EngineError(.locked, """
+                    the standby \(state.name) cannot show it holds the window up to \(target): \
+                    \(row[4] != "true" ? "it has no WAL receiver (not streaming from a primary)" : "replay is paused (pg_wal_replay_resume())"), \
+                    and its last replayed transaction committed at \(row[2] ?? "?"); nothing was written; \
+                    resume replay, or pass --primary-url to wait for the primary's WAL position
+                    """)
+            }
+            let wanted = options.primary == nil ? "a transaction replayed at or after \(target), the end of the window, or a keepalive of the primary after it"
                                                 : "the primary's WAL position \(target)"
             if Date() >= deadline {
                 let behind = options.primary == nil
                     ? "its last replayed transaction committed at \(row[2] ?? "?")"
-                        + " (if the primary is idle, nothing newer may come: pass --primary-url to wait for its WAL position)"
+                        + (row[5] == "true" ? " and no keepalive of the primary came \(asyncCommitMargin) s after it"
+                           : " and the WAL receiver's positions are hidden from this role (GRANT pg_read_all_stats lets it use the primary's keepalives)")
+                        + "; or pass --primary-url to wait for the primary's WAL position"
                     : "it has replayed up to \(row[1] ?? "?")"
                 throw EngineError(.locked, """
                     the standby \(state.name) has not replayed \(wanted) within \(Self.duration(options.waitSeconds)): \
