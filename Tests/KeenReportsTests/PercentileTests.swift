@@ -94,3 +94,17 @@ import Testing
         #expect(none.percentile(Fractions.p50) == nil)
     }
 }
+
+@Suite struct ValueCountsTests {
+    @Test func countsPastThirtyTwoBitsGoOnExactly() {
+        var counts = ValueCounts()
+        counts.add(7, count: Int64(UInt32.max) - 1)
+        counts.add(7, count: 5)
+        counts.add(3)
+        counts.add(70_000, count: 2)
+        let sorted = counts.sorted()
+        #expect(sorted.entries.map(\.value) == [3, 7, 70_000])
+        #expect(sorted.entries.map(\.count) == [1, Int64(UInt32.max) + 4, 2])
+        #expect(sorted.total == Int64(UInt32.max) + 7)
+    }
+}

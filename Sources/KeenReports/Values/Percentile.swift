@@ -4,38 +4,47 @@
 ///
 /// Values below `denseLimit` (milliseconds of most tool runs and phases) are
 /// counted in an array indexed by the value, the rest in a dictionary: the
-/// array costs no hashing on the hot path. The array grows to the largest
-/// value seen, not to the limit, so a report over many tools keeps one small
-/// array per tool (30 tools of 30 s runs: 7 MiB, where arrays of the whole
-/// limit took 15 MiB).
+/// array costs no hashing on the hot path. The array holds 32-bit counts and
+/// grows to the largest value seen, not to the limit, so a report over many
+/// tools keeps one small array per tool; a count that would pass 2^32 - 1
+/// goes on in the dictionary.
 public struct ValueCounts: Sendable {
     private static let denseLimit: Int64 = 1 << 16
-    private var dense: [Int64] = []
+    private var dense: [UInt32] = []
     private var sparse: [Int64: Int64] = [:]
     public private(set) var total: Int64 = 0
 
     public init() {}
 
     public mutating func add(_ value: Int64, count: Int64 = 1) {
-        if value >= 0 && value < Self.denseLimit {
-            if value >= dense.count {
-                // Doubling, capped at the limit: amortised, and never past it.
-                let size = min(Int(Self.denseLimit), max(Int(value) + 1, dense.count * 2, 1024))
-                dense.reserveCapacity(size)
-                dense.append(contentsOf: repeatElement(0, count: size - dense.count))
-            }
-            dense[Int(value)] += count
+        total += count
+        guard value >= 0 && value < Self.denseLimit else {
+            sparse[value, default: 0] += count
+            return
+        }
+        if value >= dense.count {
+            // Doubling, capped at the limit: amortised, and never past it.
+            let size = min(Int(Self.denseLimit), max(Int(value) + 1, dense.count * 2, 1024))
+            dense.reserveCapacity(size)
+            dense.append(contentsOf: repeatElement(0, count: size - dense.count))
+        }
+        let index = Int(value)
+        if count >= 0 && Int64(UInt32.max - dense[index]) >= count {
+            dense[index] += UInt32(count)
         } else {
             sparse[value, default: 0] += count
         }
-        total += count
     }
 
     /// The values in ascending order with their counts.
     public func sorted() -> SortedValueCounts {
         var entries = sparse.filter { $0.key < 0 }.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) }
-        for (value, count) in dense.enumerated() where count > 0 { entries.append((value: Int64(value), count: count)) }
-        entries += sparse.filter { $0.key >= Self.denseLimit }.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) }
+        for (value, count) in dense.enumerated() {
+            // A value whose count overflowed 32 bits has the rest in `sparse`.
+            let total = Int64(count) + (sparse.isEmpty ? 0 : sparse[Int64(value)] ?? 0)
+            if total > 0 { entries.append((value: Int64(value), count: total)) }
+        }
+        entries += sparse.filter { $0.key >= Int64(dense.count) }.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) }
         return SortedValueCounts(entries, total: total)
     }
 }
