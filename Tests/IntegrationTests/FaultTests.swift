@@ -172,19 +172,8 @@ import Testing
     @Test func aFullDiskIs73AndLeavesNoPartialFile() throws {
         // A 256 KiB tmpfs; session_usage over the whole data is megabytes.
         let directory = try TestEnvironment.temporaryDirectory()
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=256k", "tmpfs", directory]
-        try mount.run()
-        mount.waitUntilExit()
-        try #require(mount.terminationStatus == 0, "mounting a tmpfs needs root, as scripts/test and CI run")
-        defer {
-            let unmount = Process()
-            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            unmount.arguments = [directory]
-            try? unmount.run()
-            unmount.waitUntilExit()
-        }
+        let unmount = try TestEnvironment.mountSmallDisk(at: directory, size: "256k")
+        defer { unmount() }
         for format in ["csv,json", "xlsx"] {
             let result = try runKeenReports(["run", "cost_per_tool", "session_usage", "--from", "2026-10-01", "--to", "2026-12-01",
                                              "--output-dir", directory, "--format", format])

@@ -259,19 +259,8 @@ import Testing
 extension LedgerMarkingTests {
     @Test func aFullDiskAfterTheMarksLeavesTheLedgerUnchanged() throws {
         let directory = try TestEnvironment.temporaryDirectory()
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=1m", "tmpfs", directory]
-        try mount.run()
-        mount.waitUntilExit()
-        try #require(mount.terminationStatus == 0, "mounting a tmpfs needs root, as scripts/test and CI run")
-        defer {
-            let unmount = Process()
-            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            unmount.arguments = [directory]
-            try? unmount.run()
-            unmount.waitUntilExit()
-        }
+        let unmount = try TestEnvironment.mountSmallDisk(at: directory, size: "1m")
+        defer { unmount() }
         let before = try LedgerMarkingTests.statuses()
         let audit = try TestEnvironment.count("SELECT count(*) FROM audit_log", url: LedgerMarkingTests.adminURL)
         let url = try LedgerMarkingTests.role(LedgerMarkingTests.reconciler, application: "keen_mark_full_disk")

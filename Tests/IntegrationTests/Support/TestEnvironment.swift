@@ -42,6 +42,22 @@ enum TestEnvironment {
         """
     }
 
+    /// Mounts a tmpfs of `size` (mount's units: 256k, 1m) on `directory`, a
+    /// disk that fills up; returns what unmounts it.
+    static func mountSmallDisk(at directory: String, size: String) throws -> () -> Void {
+        func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = arguments
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        try #require(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", directory]) == 0,
+                     "mounting a tmpfs needs root, as scripts/test and CI run")
+        return { _ = try? run("/bin/umount", [directory]) }
+    }
+
     /// A fresh, empty folder for a test's output.
     static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("keen-reports-\(UUID().uuidString)").path
