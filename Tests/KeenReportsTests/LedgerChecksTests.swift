@@ -94,6 +94,22 @@ import Testing
         #expect(matcher.discrepancies.isEmpty)
     }
 
+    @Test func theDashboardsCountersAgainstTheLedger() {
+        let sample = MetricsSample(sampledAt: Self.inside, purchased: ExactDecimal("362")!, consumed: ExactDecimal("453.5165")!,
+                                   ledgerPurchased: ExactDecimal("355")!, ledgerConsumed: ExactDecimal("450.5165")!)
+        let found = sample.discrepancies(tolerance: .zero, metricsZone: .utc, zone: .utc)
+        #expect(found.map(\.type) == [.metricsPurchasedMismatch, .metricsConsumedMismatch])
+        #expect(found[0].expected == .amount(ExactDecimal("355")!) && found[0].actual == .amount(ExactDecimal("362")!))
+        #expect(found.allSatisfy { $0.accountID == nil && $0.transactionID == nil && $0.detail.contains("2026-11-15T10:00:00Z") })
+        #expect(sample.discrepancies(tolerance: ExactDecimal("3")!, metricsZone: .utc, zone: .utc).map(\.type) == [.metricsPurchasedMismatch])
+        #expect(sample.discrepancies(tolerance: ExactDecimal("7")!, metricsZone: .utc, zone: .utc).isEmpty)
+        // Among themselves they follow the sample's time.
+        let later = MetricsSample(sampledAt: Timestamp(unixMicroseconds: Self.inside.unixMicroseconds + 1), purchased: .zero,
+                                  consumed: .zero, ledgerPurchased: ExactDecimal("1")!, ledgerConsumed: .zero)
+        let rows = (later.discrepancies(tolerance: .zero, metricsZone: .utc, zone: .utc) + found).sorted(by: Discrepancy.precedes)
+        #expect(rows.filter { $0.type == .metricsPurchasedMismatch }.map(\.sampledAt) == [Self.inside, later.sampledAt])
+    }
+
     @Test func rollforwardTiesOutDayByDay() throws {
         let window = try ReportWindow(from: "2026-11-01T12:00:00Z", to: "2026-11-04", zone: .utc)
         func at(_ text: String) throws -> Timestamp { try ReportWindow.instant(text, option: "--from", zone: .utc) }
