@@ -99,7 +99,7 @@ struct LedgerPass {
         if createdAt >= window.from && createdAt < window.to {
             totals.countInWindow(type: type, kind: kind, status: row.text(13), amount: amount)
             let expected = state.previousBalance + amount
-            if differs(expected, balanceAfter) {
+            if expected.differs(from: balanceAfter, beyond: tolerance) {
                 discrepancies.append(Discrepancy(.chainBreak, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  expected: .amount(expected), actual: .amount(balanceAfter),
                                                  detail: "balance_after \(balanceAfter.formatted(places: 4)) is not the previous balance \(state.previousBalance.formatted(places: 4)) plus the amount \(amount.formatted(places: 4))"))
@@ -136,28 +136,24 @@ struct LedgerPass {
         totals.openingBalanceTotal += state.openingBalance ?? .zero
         totals.closingBalanceTotal += state.closingBalance ?? .zero
         let latest = state.latestBalance ?? .zero
-        if differs(latest, state.currentBalance) {
+        if latest.differs(from: state.currentBalance, beyond: tolerance) {
             discrepancies.append(Discrepancy(.balanceMismatch, accountID: state.id, userID: state.userID,
                                              expected: .amount(latest), actual: .amount(state.currentBalance),
                                              detail: "current_balance \(state.currentBalance.formatted(places: 4)) is not the latest balance_after \(latest.formatted(places: 4))"))
         }
-        if differs(state.purchased, state.lifetimePurchased) {
+        if state.purchased.differs(from: state.lifetimePurchased, beyond: tolerance) {
             discrepancies.append(Discrepancy(.lifetimePurchasedMismatch, accountID: state.id, userID: state.userID,
                                              expected: .amount(state.purchased), actual: .amount(state.lifetimePurchased),
                                              detail: "lifetime_purchased \(state.lifetimePurchased.formatted(places: 4)) is not the sum of purchases \(state.purchased.formatted(places: 4))"))
         }
         let spent = -state.used
-        if differs(spent, state.lifetimeSpent) {
+        if spent.differs(from: state.lifetimeSpent, beyond: tolerance) {
             discrepancies.append(Discrepancy(.lifetimeSpentMismatch, accountID: state.id, userID: state.userID,
                                              expected: .amount(spent), actual: .amount(state.lifetimeSpent),
                                              detail: "lifetime_spent \(state.lifetimeSpent.formatted(places: 4)) is not minus the sum of usage \(spent.formatted(places: 4))"))
         }
     }
 
-    private func differs(_ a: ExactDecimal, _ b: ExactDecimal) -> Bool {
-        let difference = a - b
-        return (difference.isNegative ? -difference : difference) > tolerance
-    }
 }
 
 /// The summary's figures from the ledger.

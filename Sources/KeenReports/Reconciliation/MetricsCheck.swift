@@ -30,19 +30,15 @@ struct MetricsSample: Equatable {
 
     /// What disagrees by more than `tolerance`; `zone` writes the sample's time.
     func discrepancies(tolerance: ExactDecimal, metricsZone: ReportTimeZone, zone: ReportTimeZone) -> [Discrepancy] {
-        func differs(_ a: ExactDecimal, _ b: ExactDecimal) -> Bool {
-            let difference = a - b
-            return (difference.isNegative ? -difference : difference) > tolerance
-        }
         var formatter = TimestampFormatter(zone: zone)
         let when = formatter.format(sampledAt)
         var found: [Discrepancy] = []
-        if differs(ledgerPurchased, purchased) {
+        if ledgerPurchased.differs(from: purchased, beyond: tolerance) {
             found.append(Discrepancy(.metricsPurchasedMismatch, expected: .amount(ledgerPurchased), actual: .amount(purchased),
                                      detail: "the sample of \(when) says \(purchased.formatted(places: 4)) credits purchased today (\(metricsZone.identifier)), the ledger \(ledgerPurchased.formatted(places: 4))",
                                      sampledAt: sampledAt))
         }
-        if differs(ledgerConsumed, consumed) {
+        if ledgerConsumed.differs(from: consumed, beyond: tolerance) {
             found.append(Discrepancy(.metricsConsumedMismatch, expected: .amount(ledgerConsumed), actual: .amount(consumed),
                                      detail: "the sample of \(when) says \(consumed.formatted(places: 4)) credits consumed today (\(metricsZone.identifier)), the ledger \(ledgerConsumed.formatted(places: 4))",
                                      sampledAt: sampledAt))

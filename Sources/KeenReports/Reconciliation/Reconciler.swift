@@ -265,8 +265,7 @@ public struct Reconciler {
         let usageTransactions = try row.integer(4) ?? 0
         let billed = -(try row.decimal(5) ?? .zero)
         if usageTransactions > 0 {
-            let difference = cost - billed
-            guard (difference.isNegative ? -difference : difference) > tolerance else { return nil }
+            guard cost.differs(from: billed, beyond: tolerance) else { return nil }
             return Discrepancy(.sessionCostMismatch, accountID: accountID, userID: userID, sessionID: sessionID,
                                expected: .amount(cost), actual: .amount(billed),
                                detail: "the session cost \(cost.formatted(places: 4)) but its usage transactions bill \(billed.formatted(places: 4))")

@@ -30,17 +30,13 @@ struct StripeMatcher {
 
     private func inWindow(_ instant: Timestamp) -> Bool { instant >= window.from && instant < window.to }
 
-    private func differs(_ a: ExactDecimal, _ b: ExactDecimal) -> Bool {
-        let difference = a - b
-        return (difference.isNegative ? -difference : difference) > tolerance
-    }
 
     /// One payment intent of the ledger.
     mutating func consume(_ group: PaymentIntentGroup) {
         for purchase in group.purchases { match(purchase, intent: group.intent) }
         guard let first = group.purchases.first, let payment = collected[group.intent],
               group.purchases.contains(where: \.inWindow) || inWindow(payment.created) || group.refunds.contains(where: \.inWindow),
-              differs(group.refunded, payment.amountRefunded) else { return }
+              group.refunded.differs(from: payment.amountRefunded, beyond: tolerance) else { return }
         discrepancies.append(Discrepancy(.refundMismatch, accountID: first.accountID, userID: first.userID,
                                          transactionID: first.transactionID, paymentIntentID: group.intent,
                                          expected: .amount(group.refunded), actual: .amount(payment.amountRefunded),
@@ -61,7 +57,7 @@ struct StripeMatcher {
         }
         // Both sides have it: compare when either side falls in the window.
         guard purchase.inWindow || inWindow(payment.created) else { return }
-        if differs(purchase.amount, payment.amount) {
+        if purchase.amount.differs(from: payment.amount, beyond: tolerance) {
             discrepancies.append(Discrepancy(.amountMismatch, accountID: purchase.accountID, userID: purchase.userID,
                                              transactionID: purchase.transactionID, paymentIntentID: intent,
                                              expected: .amount(purchase.amount), actual: .amount(payment.amount),

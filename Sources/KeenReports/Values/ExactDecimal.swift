@@ -173,3 +173,12 @@ extension Int128 {
         return (numerator < 0) != (denominator < 0) ? quotient - 1 : quotient + 1
     }
 }
+
+extension ExactDecimal {
+    /// More than `tolerance` apart, either way: how every reconciliation
+    /// check that compares two amounts decides (`--tolerance`).
+    func differs(from other: ExactDecimal, beyond tolerance: ExactDecimal) -> Bool {
+        let difference = self - other
+        return (difference.isNegative ? -difference : difference) > tolerance
+    }
+}
