@@ -1,8 +1,9 @@
 -- name: websocket_connection_rows
 -- Every connection whose connected_at is in [from, to), as it is stored:
 -- the aggregation counts, sums the durations exactly from the two binary
--- timestamps, and reads these rows twice for exact percentiles without a
--- sort (TwoPassPercentiles), on the run's one snapshot.
+-- timestamps and counts them per bucket; websocket_connection_durations
+-- then returns the few it needs for exact percentiles without a sort
+-- (TwoPassPercentiles), on the run's one snapshot.
 -- param: from timestamptz  start of the window (inclusive)
 -- param: to timestamptz  end of the window (exclusive)
 -- param: user_id uuid?  only this user's connections; everyone's when empty

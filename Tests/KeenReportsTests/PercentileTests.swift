@@ -82,10 +82,39 @@ import Testing
     }
 
     @Test func bucketsKeepTheOrderOfValues() {
-        let values: [Int64] = [.min, -5000, -4096, -4095, -1, 0, 1, 4095, 4096, 4097, 8191, 8192, 1 << 40, .max]
+        let values: [Int64] = [.min, -5000, -4096, -4095, -513, -512, -511, -1, 0, 1, 511, 512, 513, 1023, 1024, 4095, 4096, 1 << 40, .max]
         let buckets = values.map(TwoPassPercentiles.bucket)
         #expect(buckets == buckets.sorted())
-        #expect(TwoPassPercentiles.bucket(4095) == 4095 && TwoPassPercentiles.bucket(0) == 0)
+        #expect(TwoPassPercentiles.bucket(511) == 511 && TwoPassPercentiles.bucket(0) == 0)
+        #expect(TwoPassPercentiles.bucket(.max) < 28_160)
+    }
+
+    @Test func eachBucketsValuesAreExactlyTheValuesItHolds() {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Int64] = [.min, .min + 1, -1025, -1024, -513, -512, -511, -2, -1, 0, 1, 511, 512, 513, 1023, 1024, 4096, 1 << 40, .max - 1, .max]
+        let random = (0..<2_000).map { _ in Int64.random(in: .min ... .max, using: &generator) >> Int64.random(in: 0...62, using: &generator) }
+        for value in edges + random {
+            let bucket = TwoPassPercentiles.bucket(value)
+            let values = TwoPassPercentiles.values(inBucket: bucket)
+            #expect(values.contains(value), "\(value)")
+            #expect(TwoPassPercentiles.bucket(values.lowerBound) == bucket && TwoPassPercentiles.bucket(values.upperBound) == bucket, "\(value)")
+            if values.lowerBound > .min { #expect(TwoPassPercentiles.bucket(values.lowerBound - 1) < bucket, "\(value)") }
+            if values.upperBound < .max { #expect(TwoPassPercentiles.bucket(values.upperBound + 1) > bucket, "\(value)") }
+        }
+    }
+
+    @Test func theSecondReadingNeedsOnlyTheNamedValues() {
+        let values: [Int64] = (0..<10_000).map { $0 * 977 % 1_000_003 }
+        var twoPass = TwoPassPercentiles(fractions: [Fractions.p50, Fractions.p95])
+        for value in values { twoPass.count(value) }
+        twoPass.plan()
+        let needed = twoPass.neededValues
+        for value in values where needed.contains(where: { $0.contains(value) }) { twoPass.collect(value) }
+        var reference = ValueCounts()
+        for value in values { reference.add(value) }
+        #expect(needed.count <= 4)
+        #expect(twoPass.percentile(Fractions.p50) == reference.sorted().percentile(Fractions.p50))
+        #expect(twoPass.percentile(Fractions.p95) == reference.sorted().percentile(Fractions.p95))
     }
 
     @Test func noValuesHaveNoPercentile() {

@@ -32,10 +32,11 @@ struct ReportContext {
     let parameters: ReportParameters
 
     /// Streams one of the report's queries.
+    /// `more` sets parameters the engine computed for this query alone.
     @discardableResult
-    func stream(_ queryName: String, _ onRow: (CopyRow) throws -> Void) throws -> Int {
+    func stream(_ queryName: String, more: [String: String?] = [:], _ onRow: (CopyRow) throws -> Void) throws -> Int {
         precondition(definition.queries.contains(queryName), "\(definition.name) does not declare query \(queryName)")
-        return try transaction.stream(catalog.query(named: queryName), onRow)
+        return try transaction.stream(catalog.query(named: queryName), more: more, onRow)
     }
 }
 

@@ -18,6 +18,8 @@ public struct ReportParameters: Sendable {
         "intents": .textArray,
         // The zone the platform counts system_metrics' "today" in (--metrics-tz).
         "metrics_tz": .text,
+        // websocket_connections' second reading: the duration ranges its first found.
+        "client_types": .textArray, "shortest": .intervalArray, "longest": .intervalArray,
     ]
 
     /// The declarable parameters no option sets, with who sets them.
@@ -26,6 +28,9 @@ public struct ReportParameters: Sendable {
         "checked_from": "set by nightly from its checkpoint", "kept_from": "set by nightly from its checkpoint",
         "intents": "set by reconcile from the Stripe export",
         "metrics_tz": "--metrics-tz of reconcile and nightly",
+        "client_types": "set by websocket_connections from its first reading",
+        "shortest": "set by websocket_connections from its first reading",
+        "longest": "set by websocket_connections from its first reading",
     ]
 
     public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {

@@ -1,11 +1,12 @@
-/// `websocket_connections`: the window's connections, read twice on the
-/// run's snapshot, unsorted. The first reading counts per client type (all,
-/// closed, open at the end, stale), sums the closed durations exactly in
-/// microseconds from the two timestamps and counts them per bucket; the
-/// second counts the distinct users and sessions (the sessions through hash
-/// partitions on temporary files, as cost_per_tool does, now that the total
-/// is known) and keeps the durations the percentiles need
-/// (`TwoPassPercentiles`). PostgreSQL sorts nothing; memory stays flat.
+/// `websocket_connections`: the window's connections, unsorted, on the run's
+/// snapshot. One reading of the rows counts per client type (all, closed,
+/// open at the end, stale), the distinct users and sessions (the sessions
+/// spilling to hash partitions on temporary files past memory, as
+/// cost_per_tool's do), sums the closed
+/// durations exactly in microseconds and counts them per bucket. A second
+/// query returns only the durations in the buckets that hold a percentile's
+/// rank (`TwoPassPercentiles`), filtered by the server. PostgreSQL sorts
+/// nothing; memory stays flat.
 enum WebsocketConnectionsAggregation: ReportAggregation {
     static let name = "websocket_connections"
     static let outputColumns = [
@@ -39,33 +40,43 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
             last = types.count - 1
             return last
         }
-        func duration(_ row: CopyRow) throws -> Int64? {
-            guard let closed = try row.timestamp(4), let opened = try row.timestamp(3) else { return nil }
-            return closed.unixMicroseconds - opened.unixMicroseconds
-        }
 
+        let sessions = try PartitionedIDToolCounter(purpose: "websocket_connections'")
+        var users = IDToolMap()
         try context.stream("websocket_connection_rows") { row in
             let type = try index(of: row.raw(0))
             types[type].connections += 1
+            users.add(try row.uuidBits(1), tool: type)
+            if !row.isNull(2) { try sessions.add(try row.uuidBits(2), tool: type) }
             let disconnected = try row.timestamp(4)
             if disconnected.map({ $0 >= end }) ?? true {
                 types[type].openAtEnd += 1
                 if let ping = try row.timestamp(5), ping.unixMicroseconds < end.unixMicroseconds - staleAfter { types[type].stale += 1 }
             }
-            if let microseconds = try duration(row) {
+            if let closed = disconnected, let opened = try row.timestamp(3) {
+                let microseconds = closed.unixMicroseconds - opened.unixMicroseconds
                 types[type].closed += 1
                 types[type].microseconds += Int128(microseconds)
                 types[type].durations.count(microseconds)
             }
         }
-        for type in types.indices { types[type].durations.plan() }
-        let sessions = try PartitionedIDToolCounter(expected: types.reduce(0) { $0 + $1.connections })
-        var users = IDToolMap()
-        try context.stream("websocket_connection_rows") { row in
-            let type = try index(of: row.raw(0))
-            users.add(try row.uuidBits(1), tool: type)
-            if !row.isNull(2) { try sessions.add(try row.uuidBits(2), tool: type) }
-            if let microseconds = try duration(row) { types[type].durations.collect(microseconds) }
+        // Each needed bucket as a range of intervals in whole microseconds, which PostgreSQL parses exactly.
+        var ranges: (types: [String?], shortest: [String?], longest: [String?]) = ([], [], [])
+        for type in types.indices {
+            types[type].durations.plan()
+            for values in types[type].durations.neededValues {
+                ranges.types.append(String(decoding: types[type].name, as: UTF8.self))
+                ranges.shortest.append("\(values.lowerBound) microseconds")
+                ranges.longest.append("\(values.upperBound) microseconds")
+            }
+        }
+        if !ranges.types.isEmpty {
+            let more = ["client_types": ArrayLiteral.text(ranges.types), "shortest": ArrayLiteral.text(ranges.shortest),
+                        "longest": ArrayLiteral.text(ranges.longest)]
+            try context.stream("websocket_connection_durations", more: more) { row in
+                guard let opened = try row.timestamp(1), let closed = try row.timestamp(2) else { return }
+                types[try index(of: row.raw(0))].durations.collect(closed.unixMicroseconds - opened.unixMicroseconds)
+            }
         }
         let sessionCounts = try sessions.countsPerTool()
         let userCounts = users.countsPerTool()

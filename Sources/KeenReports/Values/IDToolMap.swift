@@ -47,6 +47,20 @@ public struct IDToolMap: Sendable {
         if used * 4 > keys.count * 3 { grow() }
     }
 
+    /// Distinct ids held.
+    public var count: Int { used }
+
+    /// Each (id, tool) pair held, in no particular order.
+    public func forEach<Failure: Error>(_ body: (UInt128, Int) throws(Failure) -> Void) throws(Failure) {
+        for index in keys.indices where masks[index] != 0 {
+            var bits = masks[index]
+            while bits != 0 {
+                try body(keys[index], bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+    }
+
     /// How many ids used each tool, indexed by tool.
     public func countsPerTool() -> [Int64] {
         var counts = [Int64](repeating: 0, count: Self.maxTools)

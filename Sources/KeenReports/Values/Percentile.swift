@@ -90,32 +90,60 @@ public struct SortedValueCounts: Sendable {
 
 /// Exact `percentile_cont` of values read twice in any order, holding
 /// neither every value nor a sort: the first reading counts the values per
-/// bucket (each power of two cut into 4,096 buckets, below 4,096 one bucket
-/// per value), which says in which bucket each needed rank lies and where in
+/// bucket (each power of two cut into 256 buckets, below 512 one bucket per
+/// value), which says in which bucket each needed rank lies and where in
 /// it; the second keeps only the values of those buckets. Memory: the
-/// buckets in use (at most 4,096 per power of two) and the values sharing a
-/// needed bucket (1/4,096 of their power of two).
+/// bucket counts (a dense array of at most 28,160, as `ValueCounts` keeps
+/// them) and the values sharing a needed bucket (1/256 of their power of
+/// two).
 struct TwoPassPercentiles {
     let fractions: [ExactDecimal]
-    private var counts: [Int64: Int64] = [:]
+    private var counts = ValueCounts()
     private(set) var total: Int64 = 0
     /// After `plan()`: needed bucket → the ranks before it; then its values.
     private var needed: [Int64: (before: Int64, values: [Int64])] = [:]
+
+    /// Bits of a value kept below its leading one: 256 buckets per power of two.
+    private static let mantissaBits: Int64 = 8
+    private static let exactBelow: Int64 = 1 << (mantissaBits + 1)
 
     init(fractions: [ExactDecimal]) {
         self.fractions = fractions
     }
 
+    /// The bucket of `value`, in the order of the values: values below 512
+    /// are their own bucket, larger ones share it with the values that agree
+    /// in their 9 leading bits. Non-negative values have buckets below 28,160.
     static func bucket(_ value: Int64) -> Int64 {
-        guard value >= 4096 || value < 0 else { return value }
+        guard value >= exactBelow || value < 0 else { return value }
         guard value >= 0 else { return -bucket(value == .min ? .max : -value) - 1 }
-        let shift = Int64(63 - value.leadingZeroBitCount) - 11
-        return shift << 12 | (value >> shift)
+        let shift = Int64(63 - value.leadingZeroBitCount) - mantissaBits
+        return shift << (mantissaBits + 1) | (value >> shift)
+    }
+
+    /// Every value `bucket` holds, the inverse of `bucket(_:)`: the second
+    /// reading can then be asked for just these values.
+    static func values(inBucket bucket: Int64) -> ClosedRange<Int64> {
+        guard bucket >= 0 else {
+            let magnitudes = values(inBucket: -bucket - 1)
+            // Int64.min shares the bucket of Int64.max's negation.
+            return (magnitudes.upperBound == .max ? .min : -magnitudes.upperBound)...(-magnitudes.lowerBound)
+        }
+        guard bucket >= exactBelow else { return bucket...bucket }
+        let shift = bucket >> (mantissaBits + 1)
+        let lowest = (bucket & (exactBelow - 1)) << shift
+        return lowest...(lowest + ((1 << shift) - 1))
+    }
+
+    /// After `plan()`: the values the second reading must collect, as whole
+    /// buckets in ascending order. Values outside them are ignored anyway.
+    var neededValues: [ClosedRange<Int64>] {
+        needed.keys.sorted().map(Self.values(inBucket:))
     }
 
     /// First reading: one value.
     mutating func count(_ value: Int64) {
-        counts[Self.bucket(value), default: 0] += 1
+        counts.add(Self.bucket(value))
         total += 1
     }
 
@@ -132,11 +160,11 @@ struct TwoPassPercentiles {
         guard total > 0 else { return }
         let wanted = Set(fractions.flatMap { fraction -> [Int64] in let r = ranks(fraction); return [r.lower, r.upper] })
         var before: Int64 = 0
-        for (bucket, count) in counts.sorted(by: { $0.key < $1.key }) {
+        for (bucket, count) in counts.sorted().entries {
             if wanted.contains(where: { $0 >= before && $0 < before + count }) { needed[bucket] = (before, []) }
             before += count
         }
-        counts = [:]
+        counts = ValueCounts()
     }
 
     /// Second reading: one value, kept when its bucket holds a needed rank.
