@@ -28,6 +28,12 @@ enum NightlyJob: Sendable {
     }
 
     /// The catalogue's queries it runs.
+    /// A night's jobs: every nightly report the reconciliation does not
+    /// write itself, then the reconciliation.
+    static func all(in catalog: ReportCatalog) -> [NightlyJob] {
+        catalog.reports.filter { $0.nightly && !Reconciler.nightlyReports.contains($0.name) }.map(NightlyJob.report) + [.reconciliation]
+    }
+
     var queryNames: [String] {
         switch self {
         case .report(let definition): definition.queries

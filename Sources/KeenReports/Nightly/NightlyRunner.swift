@@ -165,8 +165,7 @@ public struct NightlyRunner: Sendable {
             let connection = try PostgresConnection(server)
             let serverState = try StandbyFreshness.ensure(connection, windowEnd: window.to, options: options.replica)
             let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: options.statementTimeout)
-            let jobs = catalog.reports.filter { $0.nightly && !Reconciler.nightlyReports.contains($0.name) }.map(NightlyJob.report)
-                + [.reconciliation]
+            let jobs = NightlyJob.all(in: catalog)
             try RowSecurityCheck(queries: jobs.flatMap(\.queryNames).map(catalog.query(named:)), tenant: false)
                 .verify(on: connection)
             let snapshot = try transaction.exportSnapshot()

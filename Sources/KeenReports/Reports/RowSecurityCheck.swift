@@ -21,7 +21,20 @@ struct RowSecurityCheck {
     /// The command takes `--user-id`, so the error can suggest it.
     var offersTenant = false
 
+    /// One table the queries read, as the connected role sees it.
+    struct TableAccess {
+        let table: String
+        let role: String
+        /// Why a report may not read it this way; nil when it may.
+        let problem: EngineError?
+    }
+
     func verify(on connection: PostgresConnection) throws(EngineError) {
+        if let problem = try tables(on: connection).lazy.compactMap(\.problem).first { throw problem }
+    }
+
+    /// Every table the queries name, in name order, each with its problem.
+    func tables(on connection: PostgresConnection) throws(EngineError) -> [TableAccess] {
         let words = Set(queries.flatMap(\.words)).sorted()
         let result = try connection.execute("""
             SELECT current_user::text, c.relname::text, has_table_privilege(c.oid, 'SELECT'),
@@ -37,25 +50,31 @@ struct RowSecurityCheck {
               AND c.relname = ANY ($1::text[])
             ORDER BY c.relname
             """, ["{" + words.joined(separator: ",") + "}"])
-        for row in result.rows {
+        return result.rows.map { row in
             let role = row[0] ?? "?", table = row[1] ?? "?"
-            if row[2] != "t" {
-                throw .permission("role \(role) may not read table \(table); GRANT SELECT ON \(table) TO \(role)")
-            }
-            guard row[3] == "t" else { continue }
-            if !tenant {
-                throw .permission("""
-                    row-level security filters table \(table) for role \(role), so its reports would silently \
-                    miss rows; report as a role with BYPASSRLS (ALTER ROLE \(role) BYPASSRLS) or as the table's \
-                    owner\(offersTenant ? ", or give --user-id to report on one tenant" : "")
-                    """)
-            }
-            if row[4] != "t" {
-                throw .permission("""
-                    row-level security hides every row of table \(table) from role \(role) (no policy admits it), \
-                    so this report cannot be made as that role; use a role with BYPASSRLS
-                    """)
-            }
+            return TableAccess(table: table, role: role, problem: problem(table: table, role: role, select: row[2] == "t",
+                                                                         filtered: row[3] == "t", admitted: row[4] == "t"))
         }
+    }
+
+    private func problem(table: String, role: String, select: Bool, filtered: Bool, admitted: Bool) -> EngineError? {
+        if !select {
+            return .permission("role \(role) may not read table \(table); GRANT SELECT ON \(table) TO \(role)")
+        }
+        guard filtered else { return nil }
+        if !tenant {
+            return .permission("""
+                row-level security filters table \(table) for role \(role), so its reports would silently \
+                miss rows; report as a role with BYPASSRLS (ALTER ROLE \(role) BYPASSRLS) or as the table's \
+                owner\(offersTenant ? ", or give --user-id to report on one tenant" : "")
+                """)
+        }
+        if !admitted {
+            return .permission("""
+                row-level security hides every row of table \(table) from role \(role) (no policy admits it), \
+                so this report cannot be made as that role; use a role with BYPASSRLS
+                """)
+        }
+        return nil
     }
 }

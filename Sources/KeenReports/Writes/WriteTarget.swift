@@ -15,18 +15,26 @@ struct WriteTarget {
 
     /// `checkPrivileges` false for a dry run, which reads only.
     func verify(on connection: PostgresConnection, checkPrivileges: Bool = true) throws(EngineError) {
-        let recovery = try connection.execute("SELECT pg_is_in_recovery()::text, current_user::text")
-        let role = recovery.value(0, 1) ?? "?"
-        if recovery.value(0, 0) == "true" {
-            throw .usage("\(command) writes to the database and this server is a hot standby (read-only); run it against the primary")
-        }
-        for privilege in privileges where checkPrivileges {
+        if try connection.execute("SELECT pg_is_in_recovery()::text").value(0, 0) == "true" { throw standbyRefused }
+        guard checkPrivileges else { return }
+        if let missing = try grants(on: connection).first(where: { !$0.granted }) { throw missing.problem }
+    }
+
+    /// A hot standby cannot take the command's writes.
+    var standbyRefused: EngineError {
+        .usage("\(command) writes to the database and this server is a hot standby (read-only); run it against the primary")
+    }
+
+    /// Each privilege, whether the connected role has it, and the error when not.
+    func grants(on connection: PostgresConnection) throws(EngineError) -> [(privilege: Privilege, granted: Bool, problem: EngineError)] {
+        let role = try connection.execute("SELECT current_user::text").value(0, 0) ?? "?"
+        var grants: [(privilege: Privilege, granted: Bool, problem: EngineError)] = []
+        for privilege in privileges {
             // Fixed text of the engine's, no value: the object names are ours.
-            let granted = try connection.execute("SELECT (\(privilege.check))::text").value(0, 0)
-            guard granted == "true" else {
-                throw .permission("role \(role) lacks \(privilege.grant) needed by \(command); GRANT \(privilege.grant) TO \(role)")
-            }
+            let granted = try connection.execute("SELECT (\(privilege.check))::text").value(0, 0) == "true"
+            grants.append((privilege, granted, .permission("role \(role) lacks \(privilege.grant) needed by \(command); GRANT \(privilege.grant) TO \(role)")))
         }
+        return grants
     }
 
     static let marking = WriteTarget(command: "reconcile --mark", privileges: [

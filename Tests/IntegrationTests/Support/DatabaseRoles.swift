@@ -8,6 +8,13 @@ enum DatabaseRoles {
     /// database; returns that URL with the role as its user (and
     /// `application_name`, to find its sessions).
     static func create(_ statements: [String], in adminURL: String, application: String? = nil) throws -> String {
+        // Suites run in parallel and share roles: one creates, the others find it.
+        try creating.withLock { try make(statements, in: adminURL, application: application) }
+    }
+
+    private static let creating = NSLock()
+
+    private static func make(_ statements: [String], in adminURL: String, application: String?) throws -> String {
         let name = String(statements[0].split(separator: " ")[2])
         let admin = try PostgresConnection(ConnectionSettings(conninfo: adminURL))
         let exists = try admin.execute("SELECT count(*) FROM pg_roles WHERE rolname = $1", [name]).value(0, 0) == "1"
