@@ -233,6 +233,17 @@ import Testing
         #expect(fresh.status == 0, "\(fresh.stderr)")
         // At most wal_sender_timeout / 2 (1 s) for a keepalive, and a second for the rest.
         #expect(Date().timeIntervalSince(started) < 2.5, "\(Date().timeIntervalSince(started)) s")
+        let onPrimary = try TestEnvironment.temporaryDirectory()
+        let primaryRun = try runKeenReports(["run", "git_operations_by_type", "--from", "2026-11-01", "--to", "2026-11-02",
+                                             "--output-dir", onPrimary], environment: ["KEEN_DATABASE_URL": primary])
+        #expect(primaryRun.status == 0, "\(primaryRun.stderr)")
+        for name in ["git_operations_by_type.csv", "git_operations_by_type.json"] {
+            #expect(FileManager.default.contents(atPath: output + "/" + name) == FileManager.default.contents(atPath: onPrimary + "/" + name), "\(name)")
+        }
+        // check sees the same: the standby holds the window; and it says the feedback is off.
+        let checked = try runKeenReports(["check"] + arguments, environment: ["KEEN_DATABASE_URL": standby])
+        #expect(checked.status == 0 && checked.stdout.contains("ok    standby: replayed to"), "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.stdout.contains("warn  hot_standby_feedback: off"), "\(checked.stdout)")
 
         // Replay paused and a window the keepalives cannot vouch for yet: 75 at once, not after 60 s.
         try standbyAdmin.execute("SELECT pg_wal_replay_pause()")
@@ -244,5 +255,12 @@ import Testing
                                          "--output-dir", output, "--replica-wait", "60s"], environment: ["KEEN_DATABASE_URL": standby])
         #expect(paused.status == 75 && paused.stderr.contains("paused"), "\(paused.stderr)")
         #expect(Date().timeIntervalSince(pausedStart) < 5)
+        let pausedCheck = try runKeenReports(["check", "run", "git_operations_by_type", "--from", "2026-11-01", "--to", "2030-01-01",
+                                              "--output-dir", output], environment: ["KEEN_DATABASE_URL": standby])
+        #expect(pausedCheck.status == 75 && pausedCheck.stdout.contains("FAIL  standby: it cannot show it holds the window"), "\(pausedCheck.stdout)")
+        // A writing command is refused on a standby, as rollup itself refuses it.
+        let rollup = try runKeenReports(["check", "rollup", "--date", "2026-11-01"], environment: ["KEEN_DATABASE_URL": standby])
+        #expect(rollup.status == 64 && rollup.stdout.contains("FAIL  server: rollup writes to the database and this server is a hot standby"),
+                "\(rollup.stdout)")
     }
 }
