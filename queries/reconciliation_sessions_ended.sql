@@ -14,7 +14,10 @@ WITH ended AS (
 ), usage AS (
     SELECT t.session_id, count(*) AS transactions, sum(t.amount) AS total
     FROM credit_transactions t
-    WHERE t.transaction_type = 'usage' AND t.session_id IN (SELECT id FROM ended)
+    -- One array, so each index of the ledger (each month's, when it is
+    -- partitioned) is searched once for all the day's sessions rather than
+    -- once per session: half the time on plain tables (BENCHMARKS.md).
+    WHERE t.transaction_type = 'usage' AND t.session_id = ANY (ARRAY(SELECT id FROM ended))
     GROUP BY t.session_id
 )
 SELECT s.id                              AS session_id,
