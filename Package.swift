@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -32,9 +33,15 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(
             name: "KeenReports",
-            dependencies: ["CLibPQ", "CLibCSV", "CLibCrypto", "CLibXlsxWriter", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibPQ", "CLibCSV", "CLibCrypto", "CLibXlsxWriter", "CLibCurl",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams")],
             swiftSettings: [
                 // The row loops append to buffers held by writer objects; the
                 // run-time exclusivity checks on them cost about 5% of an

@@ -15,7 +15,7 @@ struct KeenReportsCommand: ParsableCommand {
             """,
         version: EngineVersion.current,
         subcommands: [ListCommand.self, DescribeCommand.self, RunCommand.self, ReconcileCommand.self, NightlyCommand.self,
-                      RollupCommand.self, RenderCommand.self, CheckCommand.self]
+                      RollupCommand.self, RenderCommand.self, DeliverCommand.self, CheckCommand.self]
     )
 
     /// Parses and runs. ArgumentParser keeps what it does best (help on

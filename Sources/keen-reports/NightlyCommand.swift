@@ -10,7 +10,8 @@ struct NightlyCommand: ParsableCommand {
         discussion: """
             All reports of a day see one snapshot of the database, shared by --jobs connections. The day's folder is \
             built aside and swapped in whole, manifest.json last. Exit status: 0 clean, 1 reconciliation discrepancies, \
-            70 a report failed (the others are still written), 75 another nightly run holds the lock on the output folder.
+            70 a report failed (the others are still written) or a delivery failed, 75 another nightly run holds the lock \
+            on the output folder. With --deliver, each day is sent by email and webhook once it is in place.
             """)
 
     @OptionGroup var days: DayOptions
@@ -37,6 +38,8 @@ struct NightlyCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Reconcile the whole ledger at least once every this many days.", valueName: "DAYS"))
     var fullEvery = 7
+
+    @OptionGroup var delivery: DeliveryOptions
 
     @OptionGroup var format: FormatOptions
     @OptionGroup var connection: ConnectionOptions
@@ -65,6 +68,7 @@ struct NightlyCommand: ParsableCommand {
         options.fullPass = full
         options.metricsZone = tolerance.metricsZone
         options.fullPassEvery = fullEvery
+        options.delivery = try delivery.load()
         let status = try NightlyRunner(catalog: try catalog.load(), log: log).run(options)
         if status != .clean { throw ExitCode(status.rawValue) }
     }

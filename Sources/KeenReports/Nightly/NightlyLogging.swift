@@ -31,6 +31,11 @@ extension Logger {
                        "duration_ms": .stringConvertible(Int64(durationSeconds * 1000))])
     }
 
+    func dayRestated(date: CivilDate, _ restated: [Restatement]) {
+        warning("[\(date)] RESTATED: the day was delivered before and these reports changed: \(restated.map(\.report).joined(separator: ", "))",
+                metadata: ["event": "day.restated", "date": "\(date)", "reports": .array(restated.map { .string($0.report) })])
+    }
+
     func leftoverRemoved(_ path: String, pid: Int32) {
         notice("removed \(path), left by nightly run pid \(pid) that did not finish",
                metadata: ["event": "leftover.removed", "path": "\(path)", "pid": .stringConvertible(Int64(pid))])

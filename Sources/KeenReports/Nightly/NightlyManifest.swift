@@ -19,6 +19,8 @@ struct NightlyManifest {
     /// conflict made it start again.
     let server: ServerState
     let retries: Int
+    /// The reports whose numbers changed from the folder this one replaces.
+    var restated: [Restatement] = []
 
     func json(folder: String) throws(EngineError) -> JSONValue {
         var formatter = TimestampFormatter(zone: window.zone)
@@ -62,6 +64,7 @@ struct NightlyManifest {
             ("files", .array(files)),
             ("exit_status", .integer(Int64(exitStatus.rawValue))),
             ("headline", headline ?? .null),
+            ("restated", .array(restated.map(\.json))),
         ])
     }
 }

@@ -25,6 +25,8 @@ public struct NightlyRunner: Sendable {
         public var fullPass = false
         /// The reconciliation's `--metrics-tz`.
         public var metricsZone = ReportTimeZone.utc
+        /// `--deliver`: where each day goes once it is in place.
+        public var delivery: DeliveryFile?
 
         public init(dates: [CivilDate], zone: ReportTimeZone, jobs: Int = 2, stripeExport: String? = nil,
                     tolerance: ExactDecimal = .zero, formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
@@ -97,13 +99,17 @@ public struct NightlyRunner: Sendable {
             }
         }
         let last = written.last
+        let unanswered = days.remaining.map { DayOutcome(date: $0, results: nil, error: EngineError.database("no server answered for \($0)")) }
+        let deliveries = deliver(finished + unanswered, options: options)
         if let failure = finished.compactMap(\.error).first ?? (days.remaining.isEmpty ? nil : EngineError.database(
             "no server answered for \(days.remaining.map(\.description).joined(separator: ", "))")) {
-            try writeMetrics(options, started: started, status: failure.status, date: last?.0, results: last?.1.1 ?? [])
+            try writeMetrics(options, started: started, status: failure.status, date: last?.0, results: last?.1.1 ?? [], deliveries: deliveries)
             throw failure
         }
-        let worst = written.map(\.1.0).reduce(ExitStatus.clean, Self.worse)
-        try writeMetrics(options, started: started, status: worst, date: last?.0, results: last?.1.1 ?? [])
+        var worst = written.map(\.1.0).reduce(ExitStatus.clean, Self.worse)
+        // The files are complete, but someone who should have them does not: page the scheduler.
+        if Deliverer.anyFailed(deliveries) { worst = Self.worse(worst, .engineFailure) }
+        try writeMetrics(options, started: started, status: worst, date: last?.0, results: last?.1.1 ?? [], deliveries: deliveries)
         return worst
     }
 
@@ -142,10 +148,10 @@ public struct NightlyRunner: Sendable {
     }
 
     private func writeMetrics(_ options: Options, started: Date, status: ExitStatus, date: CivilDate?,
-                              results: [NightlyJobResult]) throws(EngineError) {
+                              results: [NightlyJobResult], deliveries: [Deliverer.Outcome]) throws(EngineError) {
         guard let path = options.metricsFile else { return }
         try PrometheusMetrics(finishedAt: Date(), durationSeconds: Date().timeIntervalSince(started), exitStatus: status,
-                              date: date, results: results).write(to: path)
+                              date: date, results: results, deliveries: deliveries).write(to: path)
     }
 
     /// One day: its reports into a staging folder, the manifest last, then
@@ -208,11 +214,13 @@ public struct NightlyRunner: Sendable {
             let status: ExitStatus = results.contains { !$0.succeeded } ? .engineFailure
                 : results.contains { ($0.discrepancyCounts?.values.reduce(0, +) ?? 0) > 0 } ? .discrepancies : .clean
             let sections = try? DaySections(folder: staging, written: Set(results.filter(\.succeeded).map(\.name)))
-            let manifest = NightlyManifest(date: date, window: window, snapshot: snapshot, jobs: options.jobs,
+            var manifest = NightlyManifest(date: date, window: window, snapshot: snapshot, jobs: options.jobs,
                                            stripeExport: options.stripeExport,
                                            startedAt: Self.timestamp(started), finishedAt: Self.timestamp(Date()),
                                            results: results, exitStatus: status, headline: sections?.headline.json,
                                            server: serverState, retries: retries)
+            manifest.restated = try Restatement.compare(results, staging: staging, replacing: folder)
+            if !manifest.restated.isEmpty { log.dayRestated(date: date, manifest.restated) }
             let manifestFile = try AtomicFile(path: staging + "/manifest.json")
             try manifestFile.write(try manifest.json(folder: staging).serialized(indent: 0) + "\n")
             try manifestFile.commit()

@@ -12,6 +12,7 @@ struct PrometheusMetrics {
     let exitStatus: ExitStatus
     let date: CivilDate?
     let results: [NightlyJobResult]
+    var deliveries: [Deliverer.Outcome] = []
 
     func write(to path: String) throws(EngineError) {
         let succeeded = exitStatus == .clean || exitStatus == .discrepancies
@@ -46,6 +47,11 @@ struct PrometheusMetrics {
         if let counts = results.first(where: { $0.discrepancyCounts != nil })?.discrepancyCounts {
             metric("keen_reports_reconciliation_discrepancies", "Discrepancies the reconciliation found, per type.",
                    DiscrepancyType.allCases.map { ("{type=\"\($0.rawValue)\"}", String(counts[$0.rawValue] ?? 0)) })
+        }
+        if !deliveries.isEmpty {
+            // A target the night's outcome did not concern (skipped) has not failed.
+            metric("keen_reports_delivery_success", "1 when the last night reached the delivery target (or did not concern it), 0 when it failed.",
+                   deliveries.map { ("{target=\"\($0.name)\"}", $0.status == .failed ? "0" : "1") })
         }
         let file = try AtomicFile(path: path, mode: 0o644)
         try file.write(text)

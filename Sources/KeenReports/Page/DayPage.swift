@@ -7,7 +7,8 @@ struct DayPage {
     var html: String {
         let sections = model.sections
         var body = "<h1>keen-reports: \(HTML.escape(model.date))</h1>"
-        body += "<p class=\"meta\">Day \(HTML.escape(model.date)) in \(HTML.escape(model.zone)) · generated \(HTML.escape(model.generatedAt)) · keen-reports \(HTML.escape(model.engineVersion)) · <a href=\"../index.html\">all days</a></p>"
+        body += "<p class=\"meta\">Day \(HTML.escape(model.date)) in \(HTML.escape(model.zone)) · generated <span class=\"nowrap\">\(HTML.escape(model.generatedAt))</span> · keen-reports \(HTML.escape(model.engineVersion)) · <a href=\"../index.html\">all days</a></p>"
+        body += restated
         body += status
         body += headline(sections.headline)
         body += hourly(sections.hours)
@@ -49,19 +50,27 @@ struct DayPage {
         return "<div class=\"status ok\"><b>Every report was written and the ledger is clean</b> (exit status \(model.exitStatus)).</div>"
     }
 
+    /// Reports whose numbers changed since the day was first written: first, since someone may have signed them.
+    private var restated: String {
+        guard !model.restated.isEmpty else { return "" }
+        var html = "<div class=\"status bad\" role=\"alert\"><b>RESTATED.</b> This night replaced a day written before, and these reports changed:<ul>"
+        for entry in model.restated { html += "<li><b>\(HTML.escape(entry.report))</b>: \(HTML.escape(entry.rows))</li>" }
+        return html + "</ul></div>"
+    }
+
+    /// The figures rounded for reading (separators, cents), each with its
+    /// change from the day before; the tables below keep the files' text.
     private func headline(_ figures: DaySections.Headline) -> String {
-        func figure(_ value: String?, _ label: String) -> String {
-            "<div class=\"figure\"><b>\(HTML.escape(value ?? "–"))</b><span>\(HTML.escape(label))</span></div>"
+        guard case .object(let pairs) = figures.json else { return "" }
+        let headline = HeadlineFigures(pairs.map { (key: $0.0, value: $0.1) }, previous: model.previousHeadline)
+        var html = "<section aria-label=\"headline figures\"><div class=\"figures\">"
+        for figure in headline.figures {
+            html += "<div class=\"figure\"><b>\(HTML.escape(figure.value))</b><span>\(HTML.escape(figure.label))</span>"
+            if let change = figure.change { html += "<span class=\"change\">\(HTML.escape(change)) on the day before</span>" }
+            html += "</div>"
         }
-        let reconciliation = figures.discrepancies.map { "\($0) discrepanc\($0 == 1 ? "y" : "ies")" }
-        return "<section aria-label=\"headline figures\"><div class=\"figures\">"
-            + figure(figures.sessionsStarted.map(String.init), "sessions started")
-            + figure(figures.sessionsCompleted.map(String.init), "sessions completed")
-            + figure(figures.totalCost.map { "\($0) USD" }, "total session cost")
-            + figure(figures.tokens.map(String.init), "tokens")
-            + figure(figures.toolExecutions.map(String.init), "tool executions")
-            + figure(reconciliation, "reconciliation: \(figures.reconciliationStatus ?? "not run")")
-            + "</div></section>"
+        html += "<div class=\"figure\"><b>\(HTML.escape(figures.reconciliationStatus ?? "not run"))</b><span>reconciliation</span></div>"
+        return html + "</div></section>"
     }
 
     /// A section with its chart and, beside it, the chart's numbers.
@@ -132,7 +141,7 @@ struct DayPage {
                              series: [.init(name: "sessions", values: depths.map { Double($0.sessions) })],
                              xAxis: "depth (root = 0)", yAxis: "sessions")
         let note = (mismatches ?? 0) > 0
-            ? "<p class=\"status warn\">\(mismatches!) sessions store a session_depth that differs from the depth counted from their links.</p>" : ""
+            ? "<p class=\"status warn\">\(mismatches!) \(mismatches == 1 ? "session stores" : "sessions store") a session_depth that differs from the depth counted from their links.</p>" : ""
         let table = HTML.table(caption: "Sessions per depth", header: ["depth", "sessions", "total_cost (USD)"],
                                rows: depths.map { [String($0.depth), String($0.sessions), $0.totalCost] }, numeric: [0, 1, 2])
         return section(heading, chart: chart, table: table, note: note)

@@ -19,6 +19,10 @@ struct DayPageModel {
     /// Failed reports first, then the rest in the manifest's order.
     let reports: [ReportStatus]
     let sections: DaySections
+    /// The headline of the day before, from its manifest beside this day's folder.
+    let previousHeadline: [String: JSONValue]
+    /// Reports whose numbers changed from the folder this night replaced.
+    let restated: [(report: String, rows: String)]
 
     /// Reads the day in `folder`; `sections` when the caller has read them
     /// already (the nightly run, for the manifest's headline).
@@ -37,10 +41,32 @@ struct DayPageModel {
                                          error: report.optionalText("error")))
         }
         reports = statuses.filter { !$0.succeeded } + statuses.filter(\.succeeded)
+        restated = (manifest["restated"] as? [[String: Any]] ?? []).map { entry in
+            let files = entry["files"] as? [[String: Any]] ?? []
+            let rows = files.map { file in "\(file["name"] as? String ?? "?"): \((file["previous_rows"] as? NSNumber)?.stringValue ?? "?") → \((file["rows"] as? NSNumber)?.stringValue ?? "?") rows" }
+            return (entry["report"] as? String ?? "?", rows.joined(separator: ", "))
+        }
+        previousHeadline = Self.previousHeadline(folder: folder, date: date)
         if let sections {
             self.sections = sections
         } else {
             self.sections = try DaySections(folder: folder, written: Set(reports.filter(\.succeeded).map(\.name)))
+        }
+    }
+}
+
+extension DayPageModel {
+    /// `<output-dir>/<date - 1>/manifest.json`'s headline; empty when that day has no folder.
+    static func previousHeadline(folder: String, date: String) -> [String: JSONValue] {
+        guard let day = CivilDate(date) else { return [:] }
+        let path = (folder as NSString).deletingLastPathComponent + "/" + day.adding(days: -1).description + "/manifest.json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let headline = manifest["headline"] as? [String: Any] else { return [:] }
+        return headline.compactMapValues { value in
+            if let number = value as? NSNumber { return .integer(number.int64Value) }
+            if let text = value as? String { return .string(text) }
+            return nil
         }
     }
 }

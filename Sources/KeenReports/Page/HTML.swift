@@ -43,15 +43,16 @@ enum HTML {
         h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccd;padding-bottom:.2rem}
         .meta{color:#556;font-size:.9rem}.status{padding:.6rem .8rem;border-radius:.3rem;margin:1rem 0}
         .ok{background:#e6f4ea;border:1px solid #9c9}.warn{background:#fff4e0;border:1px solid #e9b949}.bad{background:#fde8e8;border:1px solid #e88}
-        .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.6rem;margin:1rem 0}
-        .figure{border:1px solid #ccd;border-radius:.3rem;padding:.5rem .7rem;overflow-wrap:anywhere}.figure b{display:block;font-size:1.2rem}
-        .figure span{color:#556;font-size:.85rem}
+        .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.6rem;margin:1rem 0}
+        .figure{border:1px solid #ccd;border-radius:.3rem;padding:.5rem .7rem;overflow-wrap:break-word;hyphens:manual}
+        .figure b{display:block;font-size:1.2rem;white-space:nowrap}.figure span{display:block;color:#556;font-size:.85rem}
+        .figure .change{font-size:.8rem}
         svg{width:100%;height:auto;max-width:100%}svg text{font-family:sans-serif;font-size:11px;fill:#1d2330}
         table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}caption{text-align:left;font-weight:bold;padding:.3rem 0}
         th,td{border:1px solid #ccd;padding:.2rem .45rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
         details{margin:.4rem 0;overflow-x:auto}summary{cursor:pointer;color:#235}
         section{break-inside:avoid;page-break-inside:avoid}figure{margin:0;break-inside:avoid;page-break-inside:avoid}
-        .empty{color:#556;font-style:italic}
+        .empty{color:#556;font-style:italic}.nowrap{white-space:nowrap}
         @media print{body{margin:0;max-width:none}details{display:block}details>*{display:block}a{color:inherit;text-decoration:none}
         @page{size:auto;margin:12mm}}
         """

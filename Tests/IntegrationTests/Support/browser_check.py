@@ -4,7 +4,11 @@ every console message and exception of level error, the number of distinct
 colours of a full-page screenshot (saved to the given path), and every table
 of the rendered page as text (caption and cells), as a reader sees them.
 
-    browser_check.py PAGE.html SCREENSHOT.png
+    browser_check.py PAGE.html SCREENSHOT.png [WIDTH]
+
+At WIDTH CSS pixels (default 1000; below 600 as a phone would), it also
+prints whether the page is wider than that (it would scroll sideways) and
+every word outside the tables that is broken across two lines.
 """
 import base64
 import io
@@ -21,6 +25,7 @@ import websocket
 from PIL import Image
 
 page = "file://" + os.path.abspath(sys.argv[1])
+width = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
 profile = tempfile.mkdtemp(prefix="keen-chromium-")
 browser = subprocess.Popen(
     ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
@@ -52,6 +57,7 @@ try:
 
     for domain in ("Network", "Runtime", "Log", "Page"):
         call(f"{domain}.enable")
+    call("Emulation.setDeviceMetricsOverride", width=width, height=800, deviceScaleFactor=1, mobile=width < 600)
     call("Page.navigate", url=page)
     deadline = time.time() + 20
     while time.time() < deadline and not any(e.get("method") == "Page.loadEventFired" for e in events):
@@ -77,7 +83,28 @@ try:
             errors.append(e["params"]["entry"].get("text", "error"))
 
     metrics = call("Page.getLayoutMetrics")["cssContentSize"]
-    call("Emulation.setDeviceMetricsOverride", width=1000, height=int(metrics["height"]), deviceScaleFactor=1, mobile=False)
+    layout = call("Runtime.evaluate", returnByValue=True, expression="""
+        (() => {
+            const broken = [];
+            for (const root of document.querySelectorAll('.figures, h1, h2, .status, .meta, section > p')) {
+                const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    if (node.parentElement.closest('table')) continue;
+                    const re = /\\S+/g;
+                    let match;
+                    while ((match = re.exec(node.textContent)) !== null) {
+                        const range = document.createRange();
+                        range.setStart(node, match.index);
+                        range.setEnd(node, match.index + match[0].length);
+                        const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+                        if (tops.size > 1) broken.push(match[0]);
+                    }
+                }
+            }
+            return {scrollWidth: document.documentElement.scrollWidth, broken};
+        })()
+        """)["result"]["value"]
+    call("Emulation.setDeviceMetricsOverride", width=width, height=int(metrics["height"]), deviceScaleFactor=1, mobile=width < 600)
     shot = base64.b64decode(call("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"])
     with open(sys.argv[2], "wb") as out:
         out.write(shot)
@@ -91,7 +118,8 @@ try:
         """)["result"]["value"]
     text = call("Runtime.evaluate", returnByValue=True, expression="document.body.innerText")["result"]["value"]
     print(json.dumps({"requests": requests, "errors": errors, "colors": len(colors),
-                      "width": image.width, "height": image.height, "tables": tables, "text": text}))
+                      "width": image.width, "height": image.height, "tables": tables, "text": text,
+                      "scroll_width": layout["scrollWidth"], "broken_words": layout["broken"]}))
 finally:
     browser.kill()
     browser.wait()
