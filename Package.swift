@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeenReportsTests",
-            dependencies: ["KeenReports"]
+            dependencies: ["KeenReports", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "IntegrationTests",

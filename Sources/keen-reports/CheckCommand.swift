@@ -43,7 +43,7 @@ struct CheckNightlyCommand: ParsableCommand {
             command: .nightly, catalogDirectory: nightly.catalog.catalogDirectory, servers: nightly.connection.servers,
             replica: nightly.connection.replica(), windowEnd: try ReportWindow(days: days.last!, through: days.last!, zone: zone).to,
             zones: [zone, nightly.tolerance.metricsZone], outputDirectory: nightly.outputDir, stripeExport: nightly.stripeExport,
-            statementTimeout: nightly.connection.statementTimeout)))
+            statementTimeout: nightly.connection.statementTimeout, deliveryFile: nightly.delivery.path)))
     }
 }
 

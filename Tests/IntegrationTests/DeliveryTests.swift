@@ -233,6 +233,33 @@ import Testing
         #expect(!result.stderr.contains("hunter2-pw"))
     }
 
+    @Test func checkTriesTheLoginAndSendsNothing() throws {
+        let credentials = try MailCredentials()
+        let mail = try credentials.mailServer()
+        defer { mail.stop() }
+        let recipients = """
+            recipients:
+              - name: finance
+                to: [finance@keen.example]
+                events: [clean, discrepancies, failed]
+            """
+        let good = try Self.write(Self.smtp(credentials, port: mail.port) + recipients)
+        let arguments = ["check", "nightly", "--date", "2026-11-15", "--output-dir", try TestEnvironment.temporaryDirectory() + "/night"]
+        let ok = try runKeenReports(arguments + ["--deliver", good])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("ok    smtp: smtp://127.0.0.1:\(mail.port) answers over STARTTLS, and accepts the login of keen-reports"), "\(ok.stdout)")
+        let wrong = try TestEnvironment.temporaryDirectory() + "/wrong"
+        try Data("not-it\n".utf8).write(to: URL(fileURLWithPath: wrong))
+        chmod(wrong, 0o600)
+        let refused = try runKeenReports(arguments + ["--deliver", try Self.write(Self.smtp(credentials, port: mail.port)
+            .replacingOccurrences(of: credentials.passwordFile, with: wrong) + recipients)])
+        #expect(refused.status == 70 && refused.stdout.contains("FAIL  smtp: smtp://127.0.0.1:\(mail.port): SMTP 535"), "\(refused.stdout)")
+        #expect(try mail.saved(".eml").isEmpty, "check sends nothing")
+        let invalid = try runKeenReports(arguments + ["--deliver", try Self.write(recipients)])
+        #expect(invalid.status == 64 && invalid.stdout.contains("FAIL  delivery file:") && invalid.stdout.contains("recipients need an smtp section"),
+                "\(invalid.stdout)")
+    }
+
     @Test func aRerunThatChangesNumbersRestatesThoseReportsOnly() throws {
         let hook = try LoopbackServer(script: "http_receiver.py") { port, folder in [String(port), folder, "200"] }
         defer { hook.stop() }

@@ -20,6 +20,9 @@ import Testing
         let height: Int
         let tables: [Table]
         let text: String
+        /// The page's width as laid out, and the words outside tables broken across lines.
+        let scroll_width: Int
+        let broken_words: [String]
 
         func table(_ caption: String) throws -> [[String]] {
             try #require(tables.first { $0.caption.hasPrefix(caption) }, "no table \(caption) in \(tables.map(\.caption))").rows
@@ -28,12 +31,12 @@ import Testing
 
     /// Opens `page`, keeps the screenshot beside it (a test artifact, never
     /// committed) and expects a clean load.
-    static func open(_ page: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Check {
+    static func open(_ page: String, width: Int = 1000, sourceLocation: SourceLocation = #_sourceLocation) throws -> Check {
         let python = try #require(ProcessInfo.processInfo.environment["KEEN_TEST_PYTHON"], "set by scripts/test")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [TestEnvironment.packageRoot.path + "/Tests/IntegrationTests/Support/browser_check.py", page,
-                             page.replacingOccurrences(of: ".html", with: ".png")]
+                             page.replacingOccurrences(of: ".html", with: "-\(width).png"), String(width)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -138,6 +141,34 @@ import Testing
         let days = try index.table("Every day written")
         #expect(days.count == 2 && days[1][0] == "2026-11-18" && days[1][3] == String(started))
         #expect(days[1][5] == String(summary["discrepancies"] as! Int))
+    }
+
+    /// Mail is read on phones: at 390 px the page does not scroll sideways,
+    /// no word outside a table is broken, and the headline reads as people
+    /// write numbers (separators, cents), computed here from the manifest.
+    @Test func thePageReadsOnAPhone() throws {
+        let directory = try Self.nightly("2026-11-15", url: try ReconciliationTests.environment("KEEN_TEST_PLANTED_URL"))
+        let folder = directory + "/2026-11-15"
+        let headline = try #require(try TestEnvironment.json(folder + "/manifest.json")["headline"] as? [String: Any])
+        for width in [390, 1280] {
+            let check = try Self.open(folder + "/index.html", width: width)
+            #expect(check.scroll_width <= width, "\(width) px: the page is \(check.scroll_width) px wide")
+            #expect(check.broken_words.isEmpty, "\(width) px: broken words \(check.broken_words)")
+            let grouped = NumberFormatter()
+            grouped.numberStyle = .decimal
+            grouped.locale = Locale(identifier: "en_US")
+            grouped.minimumFractionDigits = 2
+            grouped.maximumFractionDigits = 2
+            grouped.roundingMode = .halfUp
+            // Rounded by Foundation's Decimal first: its formatter keeps more places than asked on Linux.
+            var exact = Decimal(string: headline["total_cost"] as! String)!, cents = Decimal()
+            NSDecimalRound(&cents, &exact, 2, .plain)
+            let cost = grouped.string(from: NSDecimalNumber(decimal: cents))!
+            grouped.minimumFractionDigits = 0
+            let tokens = grouped.string(from: headline["total_tokens"] as! NSNumber)!
+            #expect(check.text.contains("\(cost) USD\ntotal session cost"), "\(check.text.prefix(500))")
+            #expect(check.text.contains("\(tokens)\ntokens") && tokens.contains(","), "\(check.text.prefix(500))")
+        }
     }
 
     @Test func anEmptyDaySaysSoWithoutEmptyCharts() throws {

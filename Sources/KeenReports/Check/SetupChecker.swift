@@ -27,10 +27,12 @@ public struct SetupChecker {
         public var outputDirectory: String?
         public var stripeExport: String?
         public var statementTimeout: String
+        /// `--deliver`, for nightly.
+        public var deliveryFile: String?
 
         public init(command: Command, catalogDirectory: String?, servers: [ConnectionSettings], replica: ReplicaOptions,
                     windowEnd: Timestamp, zones: [ReportTimeZone], outputDirectory: String?, stripeExport: String?,
-                    statementTimeout: String) {
+                    statementTimeout: String, deliveryFile: String? = nil) {
             self.command = command
             self.catalogDirectory = catalogDirectory
             self.servers = servers
@@ -40,6 +42,7 @@ public struct SetupChecker {
             self.outputDirectory = outputDirectory
             self.stripeExport = stripeExport
             self.statementTimeout = statementTimeout
+            self.deliveryFile = deliveryFile
         }
 
         var name: String {
@@ -91,6 +94,7 @@ public struct SetupChecker {
                     """, fix: "raise --statement-timeout above \(Int(longest.seconds.rounded(.up))) s, with room for growth"))
             }
         }
+        if let path = plan.deliveryFile { checks += DeliveryCheck(path: path).checks() }
         if let path = plan.stripeExport {
             do {
                 checks.append(.ok("stripe export", "\(try StripeExport.read(path: path).count) payments in \(path)"))

@@ -62,6 +62,18 @@ final class Curl {
         return perform(upload: message)
     }
 
+    /// Connects to `url` as `sendMail` would (greeting, EHLO, STARTTLS,
+    /// AUTH) and stops there: nothing is sent.
+    func tryMailLogin(url: String, requireTLS: Bool, caFile: String?, username: String?, password: String?) -> Outcome {
+        set(CURLOPT_URL, url)
+        set(CURLOPT_USE_SSL, Int(requireTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_NONE.rawValue))
+        if let caFile { set(CURLOPT_CAINFO, caFile) }
+        if let username { set(CURLOPT_USERNAME, username) }
+        if let password { set(CURLOPT_PASSWORD, password) }
+        set(CURLOPT_CONNECT_ONLY, 1)
+        return perform(upload: nil)
+    }
+
     /// POSTs `body` as `application/json` to `url`.
     func postJSON(url: String, caFile: String?, body: Data) -> Outcome {
         set(CURLOPT_URL, url)
