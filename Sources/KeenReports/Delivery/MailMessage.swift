@@ -18,7 +18,10 @@ final class MailMessage: Curl.Source {
     }
 
     private var pieces: [Piece]
-    private var pending = Data()
+    /// Bytes made but not yet read, from `pendingStart` on; emptied once read,
+    /// so it never holds more than one chunk.
+    private var pending: [UInt8] = []
+    private var pendingStart = 0
     private var file: FileHandle?
 
     /// 57 bytes make one 76-character base64 line.
@@ -72,10 +75,16 @@ final class MailMessage: Curl.Source {
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while pending.count < buffer.count, let next = try nextBytes() { pending.append(next) }
-        let count = min(buffer.count, pending.count)
-        pending.copyBytes(to: buffer.bindMemory(to: UInt8.self), count: count)
-        pending.removeFirst(count)
+        if pendingStart == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingStart = 0
+            while pending.isEmpty, let next = try nextBytes() { pending.append(contentsOf: next) }
+        }
+        let count = min(buffer.count, pending.count - pendingStart)
+        pending.withUnsafeBytes { bytes in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[pendingStart..<(pendingStart + count)]))
+        }
+        pendingStart += count
         return count
     }
 

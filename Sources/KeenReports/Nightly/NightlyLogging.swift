@@ -36,6 +36,11 @@ extension Logger {
                 metadata: ["event": "day.restated", "date": "\(date)", "reports": .array(restated.map { .string($0.report) })])
     }
 
+    func workerFailed(date: CivilDate, _ error: Error) {
+        warning("[\(date)] a connection of the day's snapshot could not join (\((error as? EngineError)?.message ?? "\(error)")); the others do its reports",
+                metadata: ["event": "worker.failed", "date": "\(date)"])
+    }
+
     func leftoverRemoved(_ path: String, pid: Int32) {
         notice("removed \(path), left by nightly run pid \(pid) that did not finish",
                metadata: ["event": "leftover.removed", "path": "\(path)", "pid": .stringConvertible(Int64(pid))])

@@ -193,13 +193,18 @@ public struct NightlyRunner: Sendable {
                 group.enter()
                 let settings = server
                 let timeout = options.statementTimeout
+                let log = self.log
                 Thread.detachNewThread {
                     defer { group.leave() }
-                    guard let connection = try? PostgresConnection(settings),
-                          let transaction = try? ReportTransaction(connection: connection, parameters: parameters,
-                                                                   statementTimeout: timeout, snapshot: snapshot) else { return }
-                    context.work(queue, transaction: transaction)
-                    try? transaction.commit()
+                    // A worker that cannot join leaves its share to the others, and says so.
+                    do {
+                        let transaction = try ReportTransaction(connection: try PostgresConnection(settings), parameters: parameters,
+                                                                statementTimeout: timeout, snapshot: snapshot)
+                        context.work(queue, transaction: transaction)
+                        try transaction.commit()
+                    } catch {
+                        log.workerFailed(date: date, error)
+                    }
                 }
             }
             context.work(queue, transaction: transaction)
@@ -213,7 +218,12 @@ public struct NightlyRunner: Sendable {
             }
             let status: ExitStatus = results.contains { !$0.succeeded } ? .engineFailure
                 : results.contains { ($0.discrepancyCounts?.values.reduce(0, +) ?? 0) > 0 } ? .discrepancies : .clean
-            let sections = try? DaySections(folder: staging, written: Set(results.filter(\.succeeded).map(\.name)))
+            let sections: DaySections?
+            do { sections = try DaySections(folder: staging, written: Set(results.filter(\.succeeded).map(\.name))) } catch {
+                // The files are written; only the headline and the page lack them.
+                log.pageFailed(staging + "/index.html", error)
+                sections = nil
+            }
             var manifest = NightlyManifest(date: date, window: window, snapshot: snapshot, jobs: options.jobs,
                                            stripeExport: options.stripeExport,
                                            startedAt: Self.timestamp(started), finishedAt: Self.timestamp(Date()),

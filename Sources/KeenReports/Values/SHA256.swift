@@ -46,7 +46,13 @@ public final class SHA256 {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .output("cannot read \(path) to hash it") }
         defer { try? handle.close() }
         let hasher = SHA256()
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        while true {
+            // A read error is an error: the digest of a truncated file would vouch for bytes never read.
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+                throw .output("cannot read \(path) to hash it: \(error.localizedDescription)")
+            }
+            if chunk.isEmpty { break }
             chunk.withUnsafeBytes { hasher.update($0) }
         }
         return hasher.finalizeHex()
