@@ -91,19 +91,23 @@ extension ReportTimeZone: ExpressibleByArgument {
 /// them, and where the platform's own counters begin their days.
 struct ToleranceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Let through checks that compare two amounts when they differ by at most this many credits.", valueName: "DECIMAL"))
-    var tolerance: String = "0"
+    var tolerance: ExactDecimal = .zero
 
     @Option(name: .customLong("metrics-tz"),
             help: ArgumentHelp("The zone system_metrics counts its days in, for its money counters against the ledger.", valueName: "ZONE"))
     var metricsZone: ReportTimeZone = .utc
 
-    var value: ExactDecimal { ExactDecimal(tolerance) ?? .zero }
+    var value: ExactDecimal { tolerance }
 
     func validate() throws {
-        guard let value = ExactDecimal(tolerance), !value.isNegative else {
-            throw ValidationError("--tolerance '\(tolerance.prefix(32))' is not a non-negative decimal like 0.01")
-        }
+        guard !tolerance.isNegative else { throw ValidationError("--tolerance must not be negative") }
     }
+}
+
+/// A decimal read and checked by ArgumentParser, exactly (never through Double).
+extension ExactDecimal: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public var defaultValueDescription: String { description }
 }
 
 /// Which files a command writes.
@@ -114,7 +118,7 @@ struct FormatOptions: ParsableArguments {
     var formats: Set<OutputOptions.Format> { (try? OutputOptions.Format.parseList(format)) ?? OutputOptions.Format.defaults }
 
     func validate() throws {
-        do { _ = try OutputOptions.Format.parseList(format) } catch let error as EngineError { throw ValidationError(error.message) }
+        do { _ = try OutputOptions.Format.parseList(format) } catch { throw ValidationError(error.message) }
     }
 }
 

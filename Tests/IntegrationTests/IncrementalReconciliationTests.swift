@@ -124,6 +124,22 @@ import Testing
         #expect(missed(try TestEnvironment.csv(directory + "/2026-11-24/reconciliation_discrepancies.csv")))
     }
 
+    /// A day written before the checkpoint was named .jsonl: the night after
+    /// an upgrade still starts from it, and writes the new name.
+    @Test func aCheckpointUnderItsPreviousNameIsStillUsed() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        try Self.nights("2026-11-12", "2026-11-12", into: directory)
+        let folder = directory + "/2026-11-12"
+        try FileManager.default.moveItem(atPath: folder + "/" + LedgerCheckpoint.fileName, toPath: folder + "/reconciliation_checkpoint.json")
+        let manifest = try String(contentsOfFile: folder + "/manifest.json", encoding: .utf8)
+        try manifest.replacingOccurrences(of: "\"reconciliation_checkpoint.jsonl\"", with: "\"reconciliation_checkpoint.json\"")
+            .write(toFile: folder + "/manifest.json", atomically: true, encoding: .utf8)
+        try Self.nights("2026-11-13", "2026-11-13", into: directory)
+        #expect(try Self.ledgerPass(directory, "2026-11-13").kind == "incremental")
+        #expect(FileManager.default.fileExists(atPath: directory + "/2026-11-13/reconciliation_checkpoint.jsonl"))
+        #expect(try TestEnvironment.csv(directory + "/2026-11-13/reconciliation_discrepancies.csv") == (try Self.fullReconcile("2026-11-13")))
+    }
+
     @Test func aDamagedOrMissingCheckpointMeansAFullPass() throws {
         let directory = try TestEnvironment.temporaryDirectory()
         try Self.nights("2026-11-12", "2026-11-12", into: directory)

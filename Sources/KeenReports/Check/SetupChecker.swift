@@ -198,15 +198,17 @@ public struct SetupChecker {
     /// Each zone is one the server knows: tried in a transaction rolled back.
     private func zoneChecks(_ connection: PostgresConnection, zones: [ReportTimeZone]) -> [SetupCheck] {
         var seen = Set<String>()
-        return zones.filter { seen.insert($0.identifier).inserted }.map { zone in
-            do {
+        return zones.filter { seen.insert($0.identifier).inserted }.map { zone -> SetupCheck in
+            do throws(EngineError) {
                 try connection.execute("BEGIN READ ONLY")
                 defer { _ = try? connection.execute("ROLLBACK") }
                 try connection.execute("SELECT set_config('TimeZone', $1, true)", [zone.identifier])
                 return .ok("time zone", "\(zone.identifier) is known to the server")
-            } catch {
+            } catch where error.sqlState == "22023" {
                 return .fail("time zone", .usage("'\(zone.identifier.prefix(64))' is not a time zone the PostgreSQL server knows"),
                              fix: "update the server's time zone data (tzdata), or use another name")
+            } catch {
+                return .fail("time zone", error)
             }
         }
     }

@@ -122,21 +122,22 @@ public final class PostgresConnection {
             ?? String(cString: PQerrorMessage(connection))
         let text = settings.redact(Self.oneLine(message))
         let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
-        // "canceling statement due to conflict with recovery" (40001), or the
-        // FATAL "terminating connection due to conflict with recovery".
-        if text.contains("conflict with recovery") {
-            return EngineError(.engineFailure, "\(what) was cancelled by the standby: \(text)", recoveryConflict: true)
+        // A standby's replay cancelled the statement ("canceling statement due
+        // to conflict with recovery") or ended an idle connection ("terminating
+        // connection ..."): 40001, or 40P01 for a buffer-pin deadlock. The
+        // engine's reads are read-only REPEATABLE READ and its writes READ
+        // COMMITTED, so neither code can come from anything else.
+        if sqlState == "40001" || sqlState == "40P01" {
+            return EngineError(.engineFailure, "\(what) was cancelled by the standby: \(text)", recoveryConflict: true, sqlState: sqlState)
         }
         if PQstatus(connection) != CONNECTION_OK {
-            return .database("lost the connection to PostgreSQL during a \(what): \(text)")
+            return EngineError(.databaseUnavailable, "lost the connection to PostgreSQL during a \(what): \(text)", sqlState: sqlState)
         }
-        if sqlState == "57014" {
-            return .engine("\(what) was cancelled (statement timeout or interrupt): \(text)")
+        switch sqlState {
+        case "57014": return EngineError(.engineFailure, "\(what) was cancelled (statement timeout or interrupt): \(text)", sqlState: sqlState)
+        case "42501": return EngineError(.permissionDenied, "\(what) refused: \(text); grant the role the privilege named", sqlState: sqlState)
+        default: return EngineError(.engineFailure, "\(what) failed: \(text)", sqlState: sqlState)
         }
-        if sqlState == "42501" {
-            return .permission("\(what) refused: \(text); grant the role the privilege named")
-        }
-        return .engine("\(what) failed: \(text)")
     }
 
     private static func oneLine(_ message: UnsafePointer<CChar>?) -> String {

@@ -21,18 +21,22 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
     /// because it conflicted with WAL replay: the unit may be retried on a
     /// new snapshot (`RecoveryConflictRetry`).
     public let recoveryConflict: Bool
+    /// PostgreSQL's SQLSTATE, when the server failed the statement: code
+    /// decides, never the message's text.
+    public let sqlState: String?
 
-    public init(_ status: ExitStatus, _ message: String, recoveryConflict: Bool = false) {
+    public init(_ status: ExitStatus, _ message: String, recoveryConflict: Bool = false, sqlState: String? = nil) {
         self.status = status
         self.message = message
         self.recoveryConflict = recoveryConflict
+        self.sqlState = sqlState
     }
 
     public var description: String { message }
 
     /// The same failure, its message prefixed with where it happened.
     public func prefixed(_ context: String) -> EngineError {
-        EngineError(status, "\(context): \(message)", recoveryConflict: recoveryConflict)
+        EngineError(status, "\(context): \(message)", recoveryConflict: recoveryConflict, sqlState: sqlState)
     }
 
     public static func usage(_ message: String) -> EngineError { EngineError(.usage, message) }

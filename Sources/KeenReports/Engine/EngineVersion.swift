@@ -1,4 +1,4 @@
 /// The engine's version, written into manifests and `--version`.
 public enum EngineVersion {
-    public static let current = "0.2.0"
+    public static let current = "0.3.0"
 }

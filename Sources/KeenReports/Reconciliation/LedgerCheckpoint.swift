@@ -1,6 +1,6 @@
 import Foundation
 
-/// `reconciliation_checkpoint.json`: the ledger as a nightly reconciliation
+/// `reconciliation_checkpoint.jsonl`: the ledger as a nightly reconciliation
 /// read it, summed up to the end of its day (`asOf`), so that the next night
 /// reads only what came after. Per account: the last transaction before
 /// `asOf` and its stored `balance_after`, and the sums of its purchases and
@@ -10,8 +10,11 @@ import Foundation
 /// the day's other files and listed, with its SHA-256, in the day's
 /// manifest; a night trusts it only when the digest still matches.
 ///
-/// Layout: a header object on the first line, then one account per line, so
-/// a ledger of many accounts is written and read a line at a time.
+/// Layout: JSON Lines, a header object on the first line, then one account
+/// per line, so a ledger of many accounts is written and read a line at a
+/// time. Days written before the file was named for what it is hold
+/// `reconciliation_checkpoint.json`, the same lines; a night still starts
+/// from one of those.
 struct LedgerCheckpoint: Sendable {
     struct AccountState: Sendable, Equatable {
         var lastTransaction: String?
@@ -20,7 +23,9 @@ struct LedgerCheckpoint: Sendable {
         var used = ExactDecimal.zero
     }
 
-    static let fileName = "reconciliation_checkpoint.json"
+    static let fileName = "reconciliation_checkpoint.jsonl"
+    /// The name before 0.3 (the same JSON Lines), read but never written.
+    static let previousFileName = "reconciliation_checkpoint.json"
     static let version: Int64 = 2
     /// How far back of its end a checkpoint's count reaches. A night counts
     /// these days again, not all history, so that its cost does not grow
@@ -104,10 +109,11 @@ struct LedgerCheckpoint: Sendable {
             let folder = directory + "/\(day)"
             guard let manifest = try? ReportJSONFile(path: folder + "/manifest.json").members,
                   let files = manifest["files"] as? [[String: Any]] else { continue }
-            guard let listed = files.first(where: { $0["name"] as? String == fileName }),
-                  let digest = listed["sha256"] as? String else { continue }
+            guard let listed = files.first(where: { $0["name"] as? String == fileName })
+                    ?? files.first(where: { $0["name"] as? String == previousFileName }),
+                  let name = listed["name"] as? String, let digest = listed["sha256"] as? String else { continue }
             do {
-                var checkpoint = try read(path: folder + "/" + fileName, sha256: digest)
+                var checkpoint = try read(path: folder + "/" + name, sha256: digest)
                 guard checkpoint.asOf <= windowStart else { continue }
                 checkpoint.day = day
                 return (checkpoint, nil)

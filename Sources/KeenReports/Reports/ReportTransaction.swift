@@ -49,8 +49,10 @@ public final class ReportTransaction {
         let calls = settings.indices.map { "set_config($\(2 * $0 + 1), $\(2 * $0 + 2), true)" }.joined(separator: ", ")
         do {
             try connection.execute("SELECT " + calls, settings.flatMap { [$0.0, $0.1] })
-        } catch where error.message.contains("\"TimeZone\"") {
-            // A name this machine's time zone database knows but the server's does not.
+        } catch where error.sqlState == "22023" {
+            // invalid_parameter_value: of the settings, only the zone comes
+            // from the user (the rest the engine renders), so this is a name
+            // this machine's time zone database knows but the server's does not.
             let zone = settings.first { $0.0 == "TimeZone" }?.1 ?? ""
             throw .usage("--tz '\(zone.prefix(64))' is not a time zone the PostgreSQL server knows")
         }
