@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One unit of a nightly run: a report of the catalogue, or the
 /// reconciliation. Jobs run in parallel on connections that share one
@@ -62,21 +63,24 @@ public struct NightlyJobResult: Sendable {
 }
 
 /// The jobs still to run, shared by the workers.
-final class NightlyJobQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending: [NightlyJob]
-    private var results: [NightlyJobResult] = []
+final class NightlyJobQueue: Sendable {
+    private struct State {
+        var pending: [NightlyJob]
+        var results: [NightlyJobResult] = []
+    }
+
+    private let state: Mutex<State>
 
     init(_ jobs: [NightlyJob]) {
         // The reconciliation first: it is the longest job of a night, and
         // handed out last it ran alone at the end while the other
         // connections had nothing left to do. The reports keep the
         // catalogue's order. Reversed, so popLast hands them out in order.
-        pending = (jobs.filter(\.isReconciliation) + jobs.filter { !$0.isReconciliation }).reversed()
+        state = Mutex(State(pending: (jobs.filter(\.isReconciliation) + jobs.filter { !$0.isReconciliation }).reversed()))
     }
 
-    func next() -> NightlyJob? { lock.withLock { pending.popLast() } }
-    func record(_ result: NightlyJobResult) { lock.withLock { results.append(result) } }
-    var finished: [NightlyJobResult] { lock.withLock { results } }
+    func next() -> NightlyJob? { state.withLock { $0.pending.popLast() } }
+    func record(_ result: NightlyJobResult) { state.withLock { $0.results.append(result) } }
+    var finished: [NightlyJobResult] { state.withLock { $0.results } }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 
 /// `keen-reports nightly`: every report of the catalogue that the nightly
@@ -75,16 +76,10 @@ public struct NightlyRunner: Sendable {
         } else {
             // One worker per server, each taking the next day.
             let outcomes = DayOutcomes()
-            let group = DispatchGroup()
-            for (worker, server) in options.servers.enumerated() {
-                group.enter()
-                let runner = self
-                Thread.detachNewThread {
-                    defer { group.leave() }
-                    outcomes.append(runner.runDays(days, worker: worker, on: [server], options: options, payments: payments))
-                }
-            }
-            group.wait()
+            let runner = self
+            Parallel.run(options.servers.count, { worker in
+                outcomes.append(runner.runDays(days, worker: worker, on: [options.servers[worker]], options: options, payments: payments))
+            }, meanwhile: {})
             finished = outcomes.all
             // Days a server that stopped answering gave back after the other
             // workers had finished: each on the first server that answers.
@@ -188,27 +183,19 @@ public struct NightlyRunner: Sendable {
 
             // Workers import the exported snapshot; this thread's transaction
             // stays open (and so the snapshot valid) until they are done.
-            let group = DispatchGroup()
-            for _ in 1..<min(options.jobs, jobs.count) {
-                group.enter()
-                let settings = server
-                let timeout = options.statementTimeout
-                let log = self.log
-                Thread.detachNewThread {
-                    defer { group.leave() }
-                    // A worker that cannot join leaves its share to the others, and says so.
-                    do {
-                        let transaction = try ReportTransaction(connection: try PostgresConnection(settings), parameters: parameters,
-                                                                statementTimeout: timeout, snapshot: snapshot)
-                        context.work(queue, transaction: transaction)
-                        try transaction.commit()
-                    } catch {
-                        log.workerFailed(date: date, error)
-                    }
+            let timeout = options.statementTimeout
+            let log = self.log
+            Parallel.run(min(options.jobs, jobs.count) - 1, { _ in
+                // A worker that cannot join leaves its share to the others, and says so.
+                do {
+                    let transaction = try ReportTransaction(connection: try PostgresConnection(server), parameters: parameters,
+                                                            statementTimeout: timeout, snapshot: snapshot)
+                    context.work(queue, transaction: transaction)
+                    try transaction.commit()
+                } catch {
+                    log.workerFailed(date: date, error)
                 }
-            }
-            context.work(queue, transaction: transaction)
-            group.wait()
+            }, meanwhile: { context.work(queue, transaction: transaction) })
             try transaction.commit()
 
             let order = jobs.flatMap(\.reports)
@@ -249,41 +236,44 @@ public struct NightlyRunner: Sendable {
     /// of the backfill belongs to worker i mod n, so the days are spread over
     /// the servers whatever their speed; a worker whose server stopped
     /// answering leaves its days to the others.
-    final class DayQueue: @unchecked Sendable {
-        private let lock = NSLock()
-        private var days: [(date: CivilDate, owner: Int)]
-        private var stopped: Set<Int> = []
+    final class DayQueue: Sendable {
+        private struct State {
+            var days: [(date: CivilDate, owner: Int)]
+            var stopped: Set<Int> = []
+        }
+
+        private let state: Mutex<State>
         let count: Int
 
         init(_ days: [CivilDate], workers: Int = 1) {
-            self.days = days.enumerated().map { ($0.element, $0.offset % max(1, workers)) }
+            state = Mutex(State(days: days.enumerated().map { ($0.element, $0.offset % max(1, workers)) }))
             count = days.count
         }
 
         /// The next day for `worker`: its own first, then one whose worker stopped.
         func next(for worker: Int = 0) -> CivilDate? {
-            lock.withLock {
-                guard let index = days.firstIndex(where: { $0.owner == worker })
-                        ?? days.firstIndex(where: { stopped.contains($0.owner) }) else { return nil }
-                return days.remove(at: index).date
+            state.withLock { state in
+                guard let index = state.days.firstIndex(where: { $0.owner == worker })
+                        ?? state.days.firstIndex(where: { state.stopped.contains($0.owner) }) else { return nil }
+                return state.days.remove(at: index).date
             }
         }
 
         /// `worker` stops, its server not answering: `day` and its other days go to the rest.
         func stop(_ worker: Int, givingBack day: CivilDate) {
-            lock.withLock {
-                stopped.insert(worker)
-                days.insert((day, worker), at: 0)
+            state.withLock { state in
+                state.stopped.insert(worker)
+                state.days.insert((day, worker), at: 0)
             }
         }
 
-        var remaining: [CivilDate] { lock.withLock { days.map(\.date) } }
+        var remaining: [CivilDate] { state.withLock { $0.days.map(\.date) } }
 
         /// Empties the queue, returning its days.
         func takeAll() -> [CivilDate] {
-            lock.withLock {
-                defer { days.removeAll() }
-                return days.map(\.date)
+            state.withLock { state in
+                defer { state.days.removeAll() }
+                return state.days.map(\.date)
             }
         }
     }
@@ -296,11 +286,10 @@ public struct NightlyRunner: Sendable {
         let error: EngineError?
     }
 
-    final class DayOutcomes: @unchecked Sendable {
-        private let lock = NSLock()
-        private var outcomes: [DayOutcome] = []
-        func append(_ more: [DayOutcome]) { lock.withLock { outcomes += more } }
-        var all: [DayOutcome] { lock.withLock { outcomes } }
+    final class DayOutcomes: Sendable {
+        private let outcomes = Mutex<[DayOutcome]>([])
+        func append(_ more: [DayOutcome]) { outcomes.withLock { $0 += more } }
+        var all: [DayOutcome] { outcomes.withLock { $0 } }
     }
 
     /// Where a night's reconciliation starts: the newest trustworthy

@@ -30,19 +30,11 @@ struct SplitScan {
             RangePart(fragment: try output.fragment(index), from: ranges[index].from, to: ranges[index].to)
         }
         defer { parts.forEach { $0.fragment.discard() } }
-        let group = DispatchGroup()
-        for part in parts {
-            group.enter()
-            let job = RangeJob(query: query, parameters: parameters, settings: settings, snapshot: snapshot,
-                               statementTimeout: statementTimeout, part: part)
-            Thread.detachNewThread {
-                defer { group.leave() }
-                job.run()
-            }
+        let jobs = parts.map { RangeJob(query: query, parameters: parameters, settings: settings, snapshot: snapshot,
+                                        statementTimeout: statementTimeout, part: $0) }
+        try Parallel.run(jobs.count, { jobs[$0].run() }) {
+            try transaction.stream(query, more: Self.window(ranges[0])) { try output.write(record: $0) }
         }
-        defer { group.wait() }
-        try transaction.stream(query, more: Self.window(ranges[0])) { try output.write(record: $0) }
-        group.wait()
         for part in parts {
             if let error = part.error { throw error }
             try output.append(part.fragment)
