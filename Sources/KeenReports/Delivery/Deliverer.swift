@@ -44,23 +44,18 @@ public struct Deliverer: Sendable {
     public func deliver(_ day: DeliveredDay, only: Set<String>? = nil) -> [Outcome] {
         var outcomes: [Outcome] = []
         let event = day.event
+        /// The night's outcome is not one the target asked for.
+        func skipped(_ name: String, _ kind: String, wants events: Set<DeliveryEvent>) -> Outcome? {
+            if let event, events.contains(event) { return nil }
+            return Outcome(name: name, kind: kind, status: .skipped, attempts: 0,
+                           lastAnswer: "wants \(events.map(\.rawValue).sorted().joined(separator: ", ")), not \(event?.rawValue ?? "a held lock")",
+                           attached: [], leftOut: [])
+        }
         for recipient in file.recipients where only?.contains(recipient.name) ?? true {
-            guard let event, recipient.events.contains(event) else {
-                outcomes.append(Outcome(name: recipient.name, kind: "email", status: .skipped, attempts: 0,
-                                        lastAnswer: "wants \(recipient.events.map(\.rawValue).sorted().joined(separator: ", ")), not \(event?.rawValue ?? "a held lock")",
-                                        attached: [], leftOut: []))
-                continue
-            }
-            outcomes.append(email(day, to: recipient))
+            outcomes.append(skipped(recipient.name, "email", wants: recipient.events) ?? email(day, to: recipient))
         }
         for webhook in file.webhooks where only?.contains(webhook.name) ?? true {
-            guard let event, webhook.events.contains(event) else {
-                outcomes.append(Outcome(name: webhook.name, kind: "webhook", status: .skipped, attempts: 0,
-                                        lastAnswer: "wants \(webhook.events.map(\.rawValue).sorted().joined(separator: ", ")), not \(event?.rawValue ?? "a held lock")",
-                                        attached: [], leftOut: []))
-                continue
-            }
-            outcomes.append(post(day, to: webhook))
+            outcomes.append(skipped(webhook.name, "webhook", wants: webhook.events) ?? post(day, to: webhook))
         }
         for outcome in outcomes where outcome.status != .skipped {
             let metadata: Logger.Metadata = ["event": "delivery.\(outcome.status.rawValue)", "date": "\(day.date)", "target": "\(outcome.name)",

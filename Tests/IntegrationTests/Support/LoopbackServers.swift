@@ -87,14 +87,6 @@ struct ReadMessage: Decodable {
     let text: String
 
     init(_ path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(ProcessInfo.processInfo.environment["KEEN_TEST_PYTHON"]))
-        process.arguments = [TestEnvironment.packageRoot.path + "/Tests/IntegrationTests/Support/mail_read.py", path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        self = try JSONDecoder().decode(ReadMessage.self, from: data)
+        self = try JSONDecoder().decode(ReadMessage.self, from: try TestEnvironment.python("mail_read.py", [path]))
     }
 }

@@ -59,6 +59,22 @@ enum TestEnvironment {
     }
 
     /// A fresh, empty folder for a test's output.
+    /// What a Python script of Support/ prints, run in the run's virtual
+    /// environment (openpyxl, aiosmtpd); it must exit 0.
+    static func python(_ script: String, _ arguments: [String]) throws -> Data {
+        let python = try #require(ProcessInfo.processInfo.environment["KEEN_TEST_PYTHON"], "KEEN_TEST_PYTHON is set by scripts/test")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [packageRoot.path + "/Tests/IntegrationTests/Support/" + script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "\(script) \(arguments.joined(separator: " ")) failed")
+        return data
+    }
+
     static func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("keen-reports-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

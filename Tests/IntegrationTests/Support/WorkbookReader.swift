@@ -23,18 +23,7 @@ struct Workbook: Decodable {
     let sheets: [Sheet]
 
     static func read(_ path: String) throws -> Workbook {
-        let python = try #require(ProcessInfo.processInfo.environment["KEEN_TEST_PYTHON"],
-                                  "KEEN_TEST_PYTHON (Python with openpyxl) is set by scripts/test")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [TestEnvironment.packageRoot.path + "/Tests/IntegrationTests/Support/xlsx_dump.py", path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "openpyxl could not read \(path)")
-        return try JSONDecoder().decode(Workbook.self, from: data)
+        try JSONDecoder().decode(Workbook.self, from: try TestEnvironment.python("xlsx_dump.py", [path]))
     }
 
     func sheet(_ name: String) throws -> Sheet {
