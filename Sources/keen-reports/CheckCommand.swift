@@ -12,7 +12,7 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check that a command would run tonight (nightly by default), reading no report and writing nothing.",
         discussion: """
             Prints one line per check, ok, warn or FAIL, with what it found and what to do. Exits with the status the \
-            command itself would exit with for the first FAIL (64, 65, 69, 73, 75, 77), else 0; warn does not fail.
+            command itself would exit with for the first FAIL (64, 65, 69, 70, 73, 75, 77), else 0; warn does not fail.
             """,
         subcommands: [CheckNightlyCommand.self, CheckRunCommand.self, CheckReconcileCommand.self, CheckRollupCommand.self],
         defaultSubcommand: CheckNightlyCommand.self)
