@@ -50,9 +50,12 @@ import Testing
     /// lowered for the test) equal the spec in SQL.
     @Test func distinctSessionsCountedThroughPartitionsAreExact() throws {
         let directory = try TestEnvironment.temporaryDirectory()
-        let result = try runKeenReports(["run", "cost_per_tool", "--from", "2026-10-20", "--to", "2026-12-01", "--format", "csv",
-                                         "--output-dir", directory], environment: ["KEEN_REPORTS_TEST_IDS_PER_PARTITION": "700"])
-        #expect(result.status == 0, "\(result.stderr)")
+        let catalog = try TestEnvironment.catalog()
+        var runner = ReportRunner(catalog: catalog)
+        runner.idsPerPartition = 700
+        _ = try runner.run([try catalog.report(named: "cost_per_tool")],
+                           parameters: try ReportParameters(window: ReportWindow(from: "2026-10-20", to: "2026-12-01", zone: .utc)),
+                           connection: try TestEnvironment.settings(), output: OutputOptions(directory: directory, formats: [.csv]))
         let rows = try TestEnvironment.csv(directory + "/cost_per_tool.csv")
         let executions = rows.dropFirst().reduce(0) { $0 + Int($1[1])! }
         #expect(executions > 10 * 700, "more than ten partitions")

@@ -39,6 +39,21 @@ import Testing
                 == (try Self.expectedConnections(window: window, userID: nil)))
     }
 
+    /// The distinct sessions spilled to temporary files (the limit lowered
+    /// far below the window's connections) still equal the spec in SQL.
+    @Test func websocketSessionsCountedThroughSpilledPartitionsAreExact() throws {
+        let window = try ReportWindow(from: "2026-10-20", to: "2026-12-01", zone: .utc)
+        let catalog = try TestEnvironment.catalog()
+        var runner = ReportRunner(catalog: catalog)
+        runner.idsPerPartition = 100
+        let directory = try TestEnvironment.temporaryDirectory()
+        _ = try runner.run([try catalog.report(named: "websocket_connections")], parameters: try ReportParameters(window: window),
+                           connection: try TestEnvironment.settings(), output: OutputOptions(directory: directory, formats: [.csv]))
+        let rows = Array(try TestEnvironment.csv(directory + "/websocket_connections.csv").dropFirst())
+        #expect(rows.reduce(0) { $0 + Int($1[3])! } > 16 * 100, "the sessions spill into every file and past it")
+        #expect(rows == (try Self.expectedConnections(window: window, userID: nil)))
+    }
+
     @Test func websocketConnectionsOfOneTenant() throws {
         let window = try ReportWindow(from: "2026-11-01", to: "2026-11-29", zone: .utc)
         let user = try #require(try TestEnvironment.query("""

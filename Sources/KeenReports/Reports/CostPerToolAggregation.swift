@@ -41,7 +41,8 @@ enum CostPerToolAggregation: ReportAggregation {
         // with the names seen so far, starting with the last one matched.
         var names: [[UInt8]] = []
         var durations: [ValueCounts] = []
-        let sessions = try PartitionedIDToolCounter(expected: totals.reduce(0) { $0 + $1.executions }, purpose: "cost_per_tool's")
+        let sessions = try PartitionedIDToolCounter(expected: totals.reduce(0) { $0 + $1.executions }, perPartition: context.idsPerPartition,
+                                                    purpose: "cost_per_tool's")
         var users = IDToolMap()
         var last = 0
         try context.stream("cost_per_tool_executions") { row in

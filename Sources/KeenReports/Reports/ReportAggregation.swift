@@ -30,6 +30,8 @@ struct ReportContext {
     let catalog: ReportCatalog
     let definition: ReportDefinition
     let parameters: ReportParameters
+    /// See `ReportRunner.idsPerPartition`.
+    var idsPerPartition = PartitionedIDToolCounter.defaultPerPartition
 
     /// Streams one of the report's queries.
     /// `more` sets parameters the engine computed for this query alone.

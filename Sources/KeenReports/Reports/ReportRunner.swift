@@ -4,6 +4,9 @@ import Foundation
 /// aggregation → writers → files that appear together at the end.
 public struct ReportRunner {
     public let catalog: ReportCatalog
+    /// Ids held in memory at most when distinct sessions are counted
+    /// (`PartitionedIDToolCounter`); tests lower it to see many partitions.
+    public var idsPerPartition = PartitionedIDToolCounter.defaultPerPartition
 
     public init(catalog: ReportCatalog) {
         self.catalog = catalog
@@ -93,7 +96,8 @@ public struct ReportRunner {
                                                         zone: parameters.window.zone, staging: staging)
             outputs[definition.name]?.onProgress = progress
         }
-        let context = ReportContext(transaction: transaction, catalog: catalog, definition: report, parameters: parameters)
+        let context = ReportContext(transaction: transaction, catalog: catalog, definition: report, parameters: parameters,
+                                    idsPerPartition: idsPerPartition)
         do {
             if let split, let plan = report.split, outputs[report.outputs[0].name]!.takesFragments {
                 try produceSplit(report, plan: plan, split: split, transaction: transaction, parameters: parameters,

@@ -41,7 +41,7 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
             return last
         }
 
-        let sessions = try PartitionedIDToolCounter(purpose: "websocket_connections'")
+        let sessions = try PartitionedIDToolCounter(perPartition: context.idsPerPartition, purpose: "websocket_connections'")
         var users = IDToolMap()
         try context.stream("websocket_connection_rows") { row in
             let type = try index(of: row.raw(0))

@@ -24,14 +24,10 @@ final class PartitionedIDToolCounter {
     private var files: SpillFiles?
 
     /// Entries a file holds at most: its `IDToolMap` then takes about
-    /// 6 MiB (262,144 slots of 24 bytes). Tests lower it (KEEN_REPORTS_TEST_IDS_PER_PARTITION) to see
-    /// many files without millions of rows.
-    static let defaultPerPartition: Int = {
-        if let text = ProcessInfo.processInfo.environment["KEEN_REPORTS_TEST_IDS_PER_PARTITION"], let value = Int(text), value > 0 {
-            return value
-        }
-        return 120_000
-    }()
+    /// 6 MiB (262,144 slots of 24 bytes). Tests pass a smaller one
+    /// (`ReportRunner.idsPerPartition`) to see many files without millions
+    /// of rows.
+    public static let defaultPerPartition = 120_000
 
     /// `expected` entries, when known (cost_per_tool's executions); 0 when not.
     init(expected: Int64 = 0, perPartition: Int = PartitionedIDToolCounter.defaultPerPartition,
