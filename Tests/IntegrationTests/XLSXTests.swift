@@ -135,10 +135,12 @@ import Testing
     /// test (a real million-row sheet is scripts/bench's).
     @Test func rowsPastASheetsLimitGoOnInNumberedSheets() throws {
         let directory = try TestEnvironment.temporaryDirectory()
-        let result = try runKeenReports(["run", "session_usage", "--from", "2026-10-01", "--to", "2026-11-01", "--format", "csv,xlsx",
-                                         "--no-formula-guard", "--output-dir", directory],
-                                        environment: ["KEEN_REPORTS_TEST_XLSX_SHEET_ROWS": "400"])
-        #expect(result.status == 0, "\(result.stderr)")
+        let catalog = try TestEnvironment.catalog()
+        var output = OutputOptions(directory: directory, formats: [.csv, .xlsx], formulaGuard: false)
+        output.xlsxRowsPerSheet = 400
+        _ = try ReportRunner(catalog: catalog).run([try catalog.report(named: "session_usage")],
+                                                   parameters: try ReportParameters(window: ReportWindow(from: "2026-10-01", to: "2026-11-01", zone: .utc)),
+                                                   connection: try TestEnvironment.settings(), output: output)
         let csv = try TestEnvironment.csv(directory + "/session_usage.csv")
         let workbook = try Workbook.read(directory + "/session_usage.xlsx")
         let sheets = (csv.count - 1 + 399) / 400

@@ -24,6 +24,9 @@ public struct OutputOptions: Sendable {
     public var formats: Set<Format>
     /// Prefix text cells that start like a spreadsheet formula with `'`.
     public var formulaGuard: Bool
+    /// Data rows per workbook sheet before a continuation sheet; Excel's
+    /// limit, lowered only by tests.
+    public var xlsxRowsPerSheet = XLSXReportWriter.maxRowsPerSheet
 
     public init(directory: String, formats: Set<Format> = Format.defaults, formulaGuard: Bool = true) {
         self.directory = directory

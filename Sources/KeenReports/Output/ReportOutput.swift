@@ -39,7 +39,7 @@ public final class ReportOutput {
         }
         if options.formats.contains(.xlsx) {
             xlsx = try XLSXOutput(file: staging.create(options.path(of: name, .xlsx)), name: name, columns: columns,
-                                  parameters: parameters, generatedAt: generatedAt, zone: zone)
+                                  parameters: parameters, generatedAt: generatedAt, zone: zone, rowsPerSheet: options.xlsxRowsPerSheet)
         } else {
             xlsx = nil
         }

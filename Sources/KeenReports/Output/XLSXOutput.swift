@@ -12,10 +12,10 @@ final class XLSXOutput {
     private let zone: ReportTimeZone
 
     init(file: AtomicFile, name: String, columns: [ReportColumn], parameters: JSONValue, generatedAt: String,
-         zone: ReportTimeZone) throws(EngineError) {
+         zone: ReportTimeZone, rowsPerSheet: Int) throws(EngineError) {
         self.file = file
         workbook = try XLSXWorkbook(path: file.handOver())
-        writer = try XLSXReportWriter(workbook: workbook, sheetName: name, columns: columns, zone: zone)
+        writer = try XLSXReportWriter(workbook: workbook, sheetName: name, columns: columns, zone: zone, rowsPerSheet: rowsPerSheet)
         self.name = name
         self.columns = columns
         self.parameters = parameters

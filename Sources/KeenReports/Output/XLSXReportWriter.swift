@@ -18,21 +18,20 @@ final class XLSXReportWriter {
     /// Widest text per column seen in the rows sampled for widths.
     private var widths: [Int]
 
-    /// Data rows per sheet: Excel's limit less the header. Tests lower it
-    /// with KEEN_REPORTS_TEST_XLSX_SHEET_ROWS to see the continuation sheets
+    /// Data rows per sheet: Excel's limit less the header.
+    static let maxRowsPerSheet = XLSXWorkbook.maxRows - 1
+    /// Data rows of this writer's sheets: tests lower it
+    /// (`OutputOptions.xlsxRowsPerSheet`) to see the continuation sheets
     /// without writing a million rows.
-    static let rowsPerSheet: Int = {
-        if let text = ProcessInfo.processInfo.environment["KEEN_REPORTS_TEST_XLSX_SHEET_ROWS"], let rows = Int(text), rows > 0 {
-            return min(rows, XLSXWorkbook.maxRows - 1)
-        }
-        return XLSXWorkbook.maxRows - 1
-    }()
+    private let rowsPerSheet: Int
     /// Rows of each sheet whose text widths are measured.
     private static let sampledRows = 1_000
     private static let maxWidth = 60
 
-    init(workbook: XLSXWorkbook, sheetName: String, columns: [ReportColumn], zone: ReportTimeZone) throws(EngineError) {
+    init(workbook: XLSXWorkbook, sheetName: String, columns: [ReportColumn], zone: ReportTimeZone,
+         rowsPerSheet: Int = XLSXReportWriter.maxRowsPerSheet) throws(EngineError) {
         self.workbook = workbook
+        self.rowsPerSheet = min(max(1, rowsPerSheet), Self.maxRowsPerSheet)
         baseName = sheetName
         self.columns = columns
         types = columns.map(\.type)
@@ -42,7 +41,7 @@ final class XLSXReportWriter {
     }
 
     func write(_ row: [ReportValue]) throws(EngineError) {
-        if sheets[sheets.count - 1].rows == Self.rowsPerSheet { try startSheet() }
+        if sheets[sheets.count - 1].rows == rowsPerSheet { try startSheet() }
         let (sheet, written) = sheets[sheets.count - 1]
         let rowIndex = written + 1
         for (index, value) in row.enumerated() {
