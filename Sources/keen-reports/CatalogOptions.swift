@@ -144,6 +144,12 @@ struct DayOptions: ParsableArguments {
         try ReportTimeZone.parse(tz)
     }
 
+    /// Where the last day ends: what a standby must have replayed.
+    func lastWindowEnd() throws -> Timestamp {
+        let last = try days().last!
+        return try ReportWindow(days: last, through: last, zone: zone()).to
+    }
+
     /// The days, oldest first.
     func days() throws -> [CivilDate] {
         func parse(_ text: String, _ option: String) throws -> CivilDate {

@@ -23,7 +23,14 @@ struct CheckOutputOptions: ParsableArguments {
     @Flag(help: "One JSON object per check and line (check, result, detail, fix), for programs.")
     var json = false
 
-    func finish(_ checks: [SetupCheck]) throws {
+    /// Checks `command` with the options of its own that every command has, prints the lines, exits as it would.
+    func check(_ command: SetupChecker.Plan.Command, catalog: CatalogOptions, connection: ConnectionOptions,
+               servers: [ConnectionSettings]? = nil, windowEnd: Timestamp, zones: [ReportTimeZone], outputDirectory: String?,
+               stripeExport: String? = nil, deliveryFile: String? = nil) throws {
+        let checks = SetupChecker().check(SetupChecker.Plan(
+            command: command, catalogDirectory: catalog.catalogDirectory, servers: servers ?? [connection.settings],
+            replica: connection.replica(), windowEnd: windowEnd, zones: zones, outputDirectory: outputDirectory,
+            stripeExport: stripeExport, statementTimeout: connection.statementTimeout, deliveryFile: deliveryFile))
         for check in checks { print(json ? check.json : check.line) }
         let status = checks.exitStatus
         if status != .clean { throw ExitCode(status.rawValue) }
@@ -37,13 +44,9 @@ struct CheckNightlyCommand: ParsableCommand {
     @OptionGroup var nightly: NightlyCommand
 
     func run() throws {
-        let days = try nightly.days.days()
-        let zone = try nightly.days.zone()
-        try output.finish(SetupChecker().check(SetupChecker.Plan(
-            command: .nightly, catalogDirectory: nightly.catalog.catalogDirectory, servers: nightly.connection.servers,
-            replica: nightly.connection.replica(), windowEnd: try ReportWindow(days: days.last!, through: days.last!, zone: zone).to,
-            zones: [zone, nightly.tolerance.metricsZone], outputDirectory: nightly.outputDir, stripeExport: nightly.stripeExport,
-            statementTimeout: nightly.connection.statementTimeout, deliveryFile: nightly.delivery.path)))
+        try output.check(.nightly, catalog: nightly.catalog, connection: nightly.connection, servers: nightly.connection.servers,
+                         windowEnd: try nightly.days.lastWindowEnd(), zones: [try nightly.days.zone(), nightly.tolerance.metricsZone],
+                         outputDirectory: nightly.outputDir, stripeExport: nightly.stripeExport, deliveryFile: nightly.delivery.path)
     }
 }
 
@@ -55,10 +58,8 @@ struct CheckRunCommand: ParsableCommand {
 
     func run() throws {
         let window = try reports.window.window()
-        try output.finish(SetupChecker().check(SetupChecker.Plan(
-            command: .run(reports: reports.reports, userID: reports.userID), catalogDirectory: reports.catalog.catalogDirectory,
-            servers: [reports.connection.settings], replica: reports.connection.replica(), windowEnd: window.to, zones: [window.zone],
-            outputDirectory: reports.outputDir, stripeExport: nil, statementTimeout: reports.connection.statementTimeout)))
+        try output.check(.run(reports: reports.reports, userID: reports.userID), catalog: reports.catalog, connection: reports.connection,
+                         windowEnd: window.to, zones: [window.zone], outputDirectory: reports.outputDir)
     }
 }
 
@@ -70,11 +71,9 @@ struct CheckReconcileCommand: ParsableCommand {
 
     func run() throws {
         let window = try reconcile.window.window()
-        try output.finish(SetupChecker().check(SetupChecker.Plan(
-            command: .reconcile(mark: reconcile.mark, dryRun: reconcile.dryRun), catalogDirectory: reconcile.catalog.catalogDirectory,
-            servers: [reconcile.connection.settings], replica: reconcile.connection.replica(), windowEnd: window.to,
-            zones: [window.zone, reconcile.tolerance.metricsZone], outputDirectory: reconcile.outputDir,
-            stripeExport: reconcile.stripeExport, statementTimeout: reconcile.connection.statementTimeout)))
+        try output.check(.reconcile(mark: reconcile.mark, dryRun: reconcile.dryRun), catalog: reconcile.catalog,
+                         connection: reconcile.connection, windowEnd: window.to, zones: [window.zone, reconcile.tolerance.metricsZone],
+                         outputDirectory: reconcile.outputDir, stripeExport: reconcile.stripeExport)
     }
 }
 
@@ -85,12 +84,7 @@ struct CheckRollupCommand: ParsableCommand {
     @OptionGroup var rollup: RollupCommand
 
     func run() throws {
-        let days = try rollup.days.days()
-        let zone = try rollup.days.zone()
-        try output.finish(SetupChecker().check(SetupChecker.Plan(
-            command: .rollup(dryRun: rollup.dryRun), catalogDirectory: rollup.catalog.catalogDirectory,
-            servers: [rollup.connection.settings], replica: rollup.connection.replica(),
-            windowEnd: try ReportWindow(days: days.last!, through: days.last!, zone: zone).to, zones: [zone],
-            outputDirectory: nil, stripeExport: nil, statementTimeout: rollup.connection.statementTimeout)))
+        try output.check(.rollup(dryRun: rollup.dryRun), catalog: rollup.catalog, connection: rollup.connection,
+                         windowEnd: try rollup.days.lastWindowEnd(), zones: [try rollup.days.zone()], outputDirectory: nil)
     }
 }

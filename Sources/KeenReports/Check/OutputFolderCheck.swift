@@ -46,7 +46,7 @@ struct OutputFolderCheck {
         let free = Int64(stats.f_bavail) * Int64(stats.f_frsize)
         let night = newestDay.map { Self.size(of: $0) }
         let needed = max(Self.minimumFree, 2 * (night ?? 0))
-        let found = "\(Self.mebibytes(free)) free on \(folder.path)" + (night.map { "; the newest night took \(Self.mebibytes($0))" } ?? "")
+        let found = "\(ByteCount.text(free)) free on \(folder.path)" + (night.map { "; the newest night took \(ByteCount.text($0))" } ?? "")
         if free < (night ?? Self.minimumFree) {
             return .fail("free space", .output(found), fix: "free space on \(folder.path) or pass --output-dir on a larger file system")
         }
@@ -79,10 +79,8 @@ struct OutputFolderCheck {
 
     /// The longest report of the newest night, from its manifest.
     var longestReport: (name: String, seconds: Double, day: String)? {
-        guard let day = newestDay, let data = FileManager.default.contents(atPath: day + "/manifest.json"),
-              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let reports = manifest["reports"] as? [[String: Any]] else { return nil }
-        let longest = reports.compactMap { report -> (String, Double)? in
+        guard let day = newestDay, let manifest = DayManifest.ifPresent(folder: day) else { return nil }
+        let longest = manifest.reports.compactMap { report -> (String, Double)? in
             guard let name = report["name"] as? String, let milliseconds = report["duration_ms"] as? NSNumber else { return nil }
             return (name, milliseconds.doubleValue / 1000)
         }.max { $0.1 < $1.1 }
@@ -94,9 +92,5 @@ struct OutputFolderCheck {
         return names.reduce(0) { total, name in
             total + ((try? FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.size] as? NSNumber)?.int64Value ?? 0)
         }
-    }
-
-    static func mebibytes(_ bytes: Int64) -> String {
-        bytes >= 10 << 30 ? "\(bytes >> 30) GiB" : "\(bytes >> 20) MiB"
     }
 }

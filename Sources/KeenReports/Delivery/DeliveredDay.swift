@@ -22,25 +22,20 @@ public struct DeliveredDay: Sendable {
 
     /// `<folder>/manifest.json` and the previous day's headline beside it.
     public static func read(folder: String, date: CivilDate) throws(EngineError) -> DeliveredDay {
-        guard let manifest = try readJSON(folder + "/manifest.json") else {
+        guard FileManager.default.fileExists(atPath: folder + "/manifest.json") else {
             throw .badInput("\(folder) has no manifest.json: it is not a day the night wrote whole")
         }
-        let previous = (try? readJSON((folder as NSString).deletingLastPathComponent + "/" + date.adding(days: -1).description + "/manifest.json")) ?? nil
-        let status = ExitStatus(rawValue: Int32((manifest["exit_status"] as? NSNumber)?.intValue ?? 70)) ?? .engineFailure
-        let reports = manifest["reports"] as? [[String: Any]] ?? []
-        let headline = (manifest["headline"] as? [String: Any]).map(orderedHeadline) ?? []
-        var files: [String: (rows: Int64?, sha256: String)] = [:]
-        for file in manifest["files"] as? [[String: Any]] ?? [] {
-            guard let name = file["name"] as? String, let digest = file["sha256"] as? String else { continue }
-            files[name] = ((file["rows"] as? NSNumber)?.int64Value, digest)
-        }
+        let manifest = try DayManifest(folder: folder)
+        let status = ExitStatus(rawValue: Int32((manifest.members["exit_status"] as? NSNumber)?.intValue ?? 70)) ?? .engineFailure
+        let headline = manifest.headline
+        var discrepancies: Int64 = 0
+        if case .integer(let count)? = manifest.headlineValues["discrepancies"] { discrepancies = count }
         return DeliveredDay(
             date: date, folder: folder, exitStatus: status, failure: nil, headline: headline,
-            previousHeadline: Dictionary(uniqueKeysWithValues: ((previous?["headline"] as? [String: Any]).map(orderedHeadline) ?? []).map { ($0.key, $0.value) }),
-            failedReports: reports.filter { $0["status"] as? String == "failed" }.map { ($0["name"] as? String ?? "?", $0["error"] as? String ?? "") },
-            restated: (manifest["restated"] as? [[String: Any]] ?? []).compactMap { $0["report"] as? String },
-            discrepancies: (manifest["headline"] as? [String: Any])?["discrepancies"].flatMap { ($0 as? NSNumber)?.int64Value } ?? 0,
-            files: files)
+            previousHeadline: DayManifest.dayBefore(date, beside: folder)?.headlineValues ?? [:],
+            failedReports: manifest.reports.filter { $0["status"] as? String == "failed" }.map { ($0["name"] as? String ?? "?", $0["error"] as? String ?? "") },
+            restated: (manifest.members["restated"] as? [[String: Any]] ?? []).compactMap { $0["report"] as? String },
+            discrepancies: discrepancies, files: manifest.files)
     }
 
     /// A night that failed before it wrote the day.
@@ -77,25 +72,6 @@ public struct DeliveredDay: Sendable {
             guard digest == file.sha256 else {
                 throw .badInput("\(folder)/\(name) does not match its manifest (SHA-256 \(digest.prefix(12))… against \(file.sha256.prefix(12))…): the day's folder is damaged; run nightly --date \(date) again")
             }
-        }
-    }
-
-    private static func readJSON(_ path: String) throws(EngineError) -> [String: Any]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw .badInput("\(path) is not a JSON object")
-        }
-        return object
-    }
-
-    /// The manifest's headline in the order the page shows it.
-    private static func orderedHeadline(_ object: [String: Any]) -> [(key: String, value: JSONValue)] {
-        let order = ["sessions_started", "sessions_completed", "total_cost", "total_tokens", "tool_executions", "reconciliation_status", "discrepancies"]
-        return object.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }.map { key in
-            let value = object[key]
-            if let number = value as? NSNumber { return (key, .integer(number.int64Value)) }
-            if let text = value as? String { return (key, .string(text)) }
-            return (key, .null)
         }
     }
 }

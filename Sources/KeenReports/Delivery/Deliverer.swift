@@ -85,7 +85,7 @@ public struct Deliverer: Sendable {
                 continue
             }
             guard size <= recipient.maxAttachmentBytes else {
-                leftOut.append((name, "\(Self.size(size)), over the \(Self.size(recipient.maxAttachmentBytes)) limit: \(folder)/\(name)"))
+                leftOut.append((name, "\(ByteCount.text(size)), over the \(ByteCount.text(recipient.maxAttachmentBytes)) limit: \(folder)/\(name)"))
                 continue
             }
             attachments.append(MailMessage.Attachment(path: folder + "/" + name, name: name, contentType: MailMessage.contentType(of: name)))
@@ -192,16 +192,5 @@ public struct Deliverer: Sendable {
         } catch {
             log.error("could not write \(folder)/deliveries.json: \(error)", metadata: ["event": "delivery.record_failed"])
         }
-    }
-
-    /// `812 bytes`, `14.2 KiB`, `10.0 MiB`.
-    static func size(_ bytes: Int64) -> String {
-        func tenths(_ unit: Int64) -> String {
-            let tenths = (bytes * 10 + unit / 2) / unit
-            return "\(tenths / 10).\(tenths % 10)"
-        }
-        if bytes < 1024 { return "\(bytes) bytes" }
-        if bytes < 1_048_576 { return tenths(1024) + " KiB" }
-        return tenths(1_048_576) + " MiB"
     }
 }

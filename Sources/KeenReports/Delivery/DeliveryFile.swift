@@ -123,7 +123,7 @@ public struct DeliveryFile: Sendable {
         guard stat(path, &info) == 0 else { throw fields.error("password_file", "\(path): \(String(cString: strerror(errno)))") }
         let mode = info.st_mode & 0o777
         guard mode & 0o007 == 0 else {
-            throw fields.error("password_file", "\(path) has mode \(String(mode, radix: 8, uppercase: false).leftPadded(to: 4)), which lets others read it; chmod o-rwx \(path)")
+            throw fields.error("password_file", "\(path) has mode \(String(format: "%04o", mode)), which lets others read it; chmod o-rwx \(path)")
         }
     }
 
@@ -142,10 +142,6 @@ public struct DeliveryFile: Sendable {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "\r" || $0 == "\n" })
     }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 /// One mapping of the delivery file, read key by key with its line for errors.

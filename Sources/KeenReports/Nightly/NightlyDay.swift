@@ -68,8 +68,9 @@ extension NightlyRunner {
                                            stripeExport: options.stripeExport,
                                            startedAt: Self.timestamp(started), finishedAt: Self.timestamp(Date()),
                                            results: results, exitStatus: status, headline: sections?.headline.json,
-                                           server: serverState, retries: retries)
-            manifest.restated = try Restatement.compare(results, staging: staging, replacing: folder)
+                                           server: serverState, retries: retries,
+                                           digests: try NightlyManifest.digests(of: results, in: staging))
+            manifest.restated = Restatement.compare(results, digests: manifest.digests, replacing: folder)
             if !manifest.restated.isEmpty { log.dayRestated(date: date, manifest.restated) }
             let manifestFile = try AtomicFile(path: staging + "/manifest.json")
             try manifestFile.write(try manifest.json(folder: staging).serialized(indent: 0) + "\n")

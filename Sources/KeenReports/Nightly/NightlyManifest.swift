@@ -19,8 +19,18 @@ struct NightlyManifest {
     /// conflict made it start again.
     let server: ServerState
     let retries: Int
+    /// Each file's SHA-256, by name (`digests(of:in:)`): hashed once, for
+    /// the manifest and the restatement check alike.
+    let digests: [String: String]
     /// The reports whose numbers changed from the folder this one replaces.
     var restated: [Restatement] = []
+
+    /// The SHA-256 of every file the results wrote into `folder`.
+    static func digests(of results: [NightlyJobResult], in folder: String) throws(EngineError) -> [String: String] {
+        var digests: [String: String] = [:]
+        for file in results.flatMap(\.files) { digests[file.name] = try SHA256.hexDigest(ofFile: folder + "/" + file.name) }
+        return digests
+    }
 
     func json(folder: String) throws(EngineError) -> JSONValue {
         var formatter = TimestampFormatter(zone: window.zone)
@@ -34,7 +44,7 @@ struct NightlyManifest {
                     ("report", .string(result.name)),
                     ("rows", file.rows.map(JSONValue.integer) ?? .null),
                     ("bytes", .integer((attributes?[.size] as? NSNumber)?.int64Value ?? 0)),
-                    ("sha256", .string(try SHA256.hexDigest(ofFile: path))),
+                    ("sha256", .string(digests[file.name] ?? "")),
                 ]))
             }
         }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A report whose numbers changed when a night replaced a day that already
 /// had a folder (DELIVERY.md, "Restated days"): finance signed the old
 /// numbers, so the change is said, not slipped in. A report is restated when
@@ -18,26 +16,18 @@ struct Restatement {
     let files: [File]
     let previousStartedAt: String
 
-    /// The restated reports of `results` in `staging` against the day's
-    /// current folder; none when the day is new.
-    static func compare(_ results: [NightlyJobResult], staging: String, replacing folder: String) throws(EngineError) -> [Restatement] {
-        guard let data = FileManager.default.contents(atPath: folder + "/manifest.json"),
-              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
-        var previous: [String: (rows: Int64?, sha256: String)] = [:]
-        for file in manifest["files"] as? [[String: Any]] ?? [] {
-            guard let name = file["name"] as? String, let digest = file["sha256"] as? String else { continue }
-            previous[name] = ((file["rows"] as? NSNumber)?.int64Value, digest)
-        }
-        let startedAt = manifest["started_at"] as? String ?? ""
+    /// The restated reports of `results` (their files' new `digests`)
+    /// against the day's current folder; none when the day is new.
+    static func compare(_ results: [NightlyJobResult], digests: [String: String], replacing folder: String) -> [Restatement] {
+        guard let manifest = DayManifest.ifPresent(folder: folder) else { return [] }
+        let previous = manifest.files
+        let startedAt = manifest.members["started_at"] as? String ?? ""
         var restated: [Restatement] = []
         for result in results where result.succeeded {
             var changed: [File] = []
             for file in result.files where file.name.hasSuffix(".csv") {
-                guard let old = previous[file.name] else { continue }
-                let digest = try SHA256.hexDigest(ofFile: staging + "/" + file.name)
-                if digest != old.sha256 {
-                    changed.append(File(name: file.name, previousRows: old.rows, rows: file.rows, previousSHA256: old.sha256, sha256: digest))
-                }
+                guard let old = previous[file.name], let digest = digests[file.name], digest != old.sha256 else { continue }
+                changed.append(File(name: file.name, previousRows: old.rows, rows: file.rows, previousSHA256: old.sha256, sha256: digest))
             }
             if !changed.isEmpty { restated.append(Restatement(report: result.name, files: changed, previousStartedAt: startedAt)) }
         }

@@ -46,27 +46,11 @@ struct DayPageModel {
             let rows = files.map { file in "\(file["name"] as? String ?? "?"): \((file["previous_rows"] as? NSNumber)?.stringValue ?? "?") → \((file["rows"] as? NSNumber)?.stringValue ?? "?") rows" }
             return (entry["report"] as? String ?? "?", rows.joined(separator: ", "))
         }
-        previousHeadline = Self.previousHeadline(folder: folder, date: date)
+        previousHeadline = CivilDate(date).flatMap { DayManifest.dayBefore($0, beside: folder) }?.headlineValues ?? [:]
         if let sections {
             self.sections = sections
         } else {
             self.sections = try DaySections(folder: folder, written: Set(reports.filter(\.succeeded).map(\.name)))
-        }
-    }
-}
-
-extension DayPageModel {
-    /// `<output-dir>/<date - 1>/manifest.json`'s headline; empty when that day has no folder.
-    static func previousHeadline(folder: String, date: String) -> [String: JSONValue] {
-        guard let day = CivilDate(date) else { return [:] }
-        let path = (folder as NSString).deletingLastPathComponent + "/" + day.adding(days: -1).description + "/manifest.json"
-        guard let data = FileManager.default.contents(atPath: path),
-              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let headline = manifest["headline"] as? [String: Any] else { return [:] }
-        return headline.compactMapValues { value in
-            if let number = value as? NSNumber { return .integer(number.int64Value) }
-            if let text = value as? String { return .string(text) }
-            return nil
         }
     }
 }

@@ -107,13 +107,10 @@ struct LedgerCheckpoint: Sendable {
             .compactMap(CivilDate.init).filter { $0 < date }.sorted(by: >)
         for day in days {
             let folder = directory + "/\(day)"
-            guard let manifest = try? ReportJSONFile(path: folder + "/manifest.json").members,
-                  let files = manifest["files"] as? [[String: Any]] else { continue }
-            guard let listed = files.first(where: { $0["name"] as? String == fileName })
-                    ?? files.first(where: { $0["name"] as? String == previousFileName }),
-                  let name = listed["name"] as? String, let digest = listed["sha256"] as? String else { continue }
+            guard let files = DayManifest.ifPresent(folder: folder)?.files,
+                  let name = [fileName, previousFileName].first(where: { files[$0] != nil }) else { continue }
             do {
-                var checkpoint = try read(path: folder + "/" + name, sha256: digest)
+                var checkpoint = try read(path: folder + "/" + name, sha256: files[name]!.sha256)
                 guard checkpoint.asOf <= windowStart else { continue }
                 checkpoint.day = day
                 return (checkpoint, nil)
