@@ -121,14 +121,16 @@ import Testing
             _ = try? admin.execute("ALTER SYSTEM RESET max_standby_streaming_delay")
             _ = try? admin.execute("SELECT pg_reload_conf()")
         }
-        let catalog = try TestEnvironment.catalogWith([("slow_sessions", "SELECT count(*)::int8 AS n FROM agent_sessions, pg_sleep(2) WHERE start_time < '2026-10-25'")])
+        let catalog = try TestEnvironment.catalogWith([("slow_sessions", "SELECT count(*)::int8 AS n FROM agent_sessions, pg_sleep(3) WHERE start_time < '2026-10-25'")])
         let directory = try TestEnvironment.temporaryDirectory()
         let standbyURL = try Self.standby("scratch") + "?application_name=keen_conflict_test"
         let command = try RunningCommand(["run", "slow_sessions", "--from", "2026-11-01", "--to", "2026-11-02", "--format", "csv",
                                           "--output-dir", directory, "--primary-url", try Self.primary("keen_scratch")],
                                          environment: ["KEEN_REPORTS_CATALOG": catalog, "KEEN_DATABASE_URL": standbyURL])
+        // It starts once the standby has replayed the primary's position, which
+        // the other suites' writes can delay by seconds: up to 20 s.
         var running = false
-        for _ in 0..<100 where !running {
+        for _ in 0..<400 where !running {
             running = try admin.execute("""
                 SELECT count(*) FROM pg_stat_activity WHERE application_name = 'keen_conflict_test' AND query LIKE 'COPY%' AND state = 'active'
                 """).value(0, 0) != "0"
