@@ -17,7 +17,10 @@ import Testing
         // passes such text) stays data once libpq has quoted it.
         let transaction = try ReportTransaction(connection: connection, settings: [], values: ["tz": hostile])
         var echoed: [(String?, Int64?)] = []
-        try transaction.stream(query) { row in echoed.append((row.text(0), try row.integer(1))) }
+        try transaction.stream(query) { columns in
+            let value = try columns.position(of: "value"), length = try columns.position(of: "length")
+            return { row in echoed.append((row.text(value), try row.integer(length))) }
+        }
         try transaction.commit()
         #expect(echoed.count == 1)
         #expect(echoed.first?.0 == hostile)
@@ -35,7 +38,7 @@ import Testing
         let parameters = try ReportParameters(window: ReportWindow(from: "2026-11-01", to: "2026-11-02", zone: .utc))
         let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: "10s")
         #expect {
-            try transaction.stream(query) { _ in }
+            try transaction.stream(query) { _ in { _ in } }
         } throws: { error in
             (error as? EngineError)?.status == .engineFailure && "\(error)".contains("read-only")
         }
@@ -49,7 +52,7 @@ import Testing
         let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: "200ms")
         let started = Date()
         #expect {
-            try transaction.stream(query) { _ in }
+            try transaction.stream(query) { _ in { _ in } }
         } throws: { error in
             (error as? EngineError)?.status == .engineFailure && "\(error)".contains("statement timeout")
         }

@@ -126,7 +126,7 @@ import Testing
         rollforward.startAccount(balance: ExactDecimal("7")!)  // seeded from a checkpoint
         rollforward.consume(createdAt: try at("2026-11-02T00:00:00Z"), kind: .creditRefund, amount: ExactDecimal("2")!, balanceAfter: ExactDecimal("9")!)
         rollforward.finishAccount()
-        let rows = rollforward.rows.map { $0.map(\.debugText) }
+        let rows = rollforward.rows.map { $0.map(\.value.debugText) }
         #expect(rows == [
             ["2026-11-01", "97.0000", "0.0000", "-5.0000", "0.0000", "0.0000", "0.0000", "-5.0000", "92.0000", "0.0000", "1"],
             ["2026-11-02", "92.0000", "0.0000", "0.0000", "0.0000", "2.0000", "0.0000", "2.0000", "94.0000", "0.0000", "1"],

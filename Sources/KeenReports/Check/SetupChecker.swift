@@ -139,16 +139,17 @@ public struct SetupChecker {
         var checks: [SetupCheck] = []
         do {
             let row = try connection.execute("""
-                SELECT current_setting('server_version'), current_user::text, current_database()::text,
-                       pg_is_in_recovery()::text, current_setting('hot_standby_feedback')
-                """).rows[0]
+                SELECT current_setting('server_version') AS version, current_user::text AS role,
+                       current_database()::text AS database, pg_is_in_recovery()::text AS standby,
+                       current_setting('hot_standby_feedback') AS feedback
+                """).rowsByName[0]
             let (host, port) = connection.server
-            let standby = row[3] == "true"
-            checks.append(.ok("connection", "\(row[1] ?? "?")@\(host):\(port)/\(row[2] ?? "?"), PostgreSQL \(row[0] ?? "?"), \(standby ? "standby" : "primary")"))
+            let standby = row["standby"] == "true"
+            checks.append(.ok("connection", "\(row["role"] ?? "?")@\(host):\(port)/\(row["database"] ?? "?"), PostgreSQL \(row["version"] ?? "?"), \(standby ? "standby" : "primary")"))
             if let write = plan.writeTarget, standby {
                 checks.append(.fail("server", write.target.standbyRefused))
             } else if standby {
-                checks += try standbyChecks(connection, plan: plan, feedback: row[4] == "on")
+                checks += try standbyChecks(connection, plan: plan, feedback: row["feedback"] == "on")
             }
             checks += zoneChecks(connection, zones: plan.zones)
             let tenant: Bool
@@ -217,7 +218,7 @@ public struct SetupChecker {
     private func indexChecks(_ connection: PostgresConnection, plan: Plan, catalog: ReportCatalog) throws(EngineError) -> [SetupCheck] {
         let command = plan.name.split(separator: " ").first.map(String.init) ?? plan.name
         return try OptionalIndex.all(in: catalog.directory).filter { $0.commands.contains(command) }.map { index throws(EngineError) in
-            let present = try connection.execute("SELECT (to_regclass($1) IS NOT NULL)::text", [index.name]).value(0, 0) == "true"
+            let present = try connection.execute("SELECT (to_regclass($1) IS NOT NULL)::text AS present", [index.name])["present"] == "true"
             return present ? .ok("index \(index.name)", "present")
                 : .warn("index \(index.name)", "missing; \(index.cost)", fix: "psql \"$PRIMARY_URL\" -f \(index.file) (as the table's owner, on the primary)")
         }

@@ -92,6 +92,19 @@ public final class PostgresConnection {
         if let finalError { throw finalError }
     }
 
+    /// The names of the columns `sql` returns, as the server describes it
+    /// when it is prepared as the unnamed statement: parsed and analysed,
+    /// not planned or run (`PQprepare`, `PQdescribePrepared`).
+    public func columnNames(of sql: String) throws(EngineError) -> [String] {
+        let prepared = PQprepare(connection, "", sql, 0, nil)
+        defer { if let prepared { PQclear(prepared) } }
+        guard let prepared, PQresultStatus(prepared) == PGRES_COMMAND_OK else { throw failure(prepared, doing: "query") }
+        let described = PQdescribePrepared(connection, "")
+        defer { if let described { PQclear(described) } }
+        guard let described, PQresultStatus(described) == PGRES_COMMAND_OK else { throw failure(described, doing: "query") }
+        return (0..<PQnfields(described)).map { String(cString: PQfname(described, $0)) }
+    }
+
     /// The server as this connection reached it: host (or socket folder) and port.
     public var server: (host: String, port: String) {
         (PQhost(connection).map { String(cString: $0) } ?? "", PQport(connection).map { String(cString: $0) } ?? "")

@@ -13,14 +13,15 @@ public struct ServerState: Sendable {
 
     static func read(_ connection: PostgresConnection) throws(EngineError) -> ServerState {
         let row = try connection.execute("""
-            SELECT pg_is_in_recovery()::text, (SELECT system_identifier::text FROM pg_control_system()),
-                   pg_last_wal_replay_lsn()::text,
-                   to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-            """).rows[0]
-        let standby = row[0] == "true"
+            SELECT pg_is_in_recovery()::text AS standby,
+                   (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier,
+                   pg_last_wal_replay_lsn()::text AS replay_lsn,
+                   to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS replay_timestamp
+            """).rowsByName[0]
+        let standby = row["standby"] == "true"
         let (host, port) = connection.server
-        return ServerState(host: host, port: port, systemIdentifier: row[1] ?? "", isStandby: standby,
-                           replayLSN: standby ? row[2] : nil, replayTimestamp: standby ? row[3] : nil)
+        return ServerState(host: host, port: port, systemIdentifier: row["system_identifier"] ?? "", isStandby: standby,
+                           replayLSN: standby ? row["replay_lsn"] : nil, replayTimestamp: standby ? row["replay_timestamp"] : nil)
     }
 
     var json: JSONValue {

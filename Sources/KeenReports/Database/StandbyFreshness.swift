@@ -40,7 +40,7 @@ enum StandbyFreshness {
                 // The insert position, not pg_current_wal_lsn(): a transaction
                 // committed with synchronous_commit = off can sit in the WAL
                 // buffers past the write position, committed and visible.
-                position = try primaryConnection.execute("SELECT pg_current_wal_insert_lsn()::text").value(0, 0) ?? "0/0"
+                position = try primaryConnection.execute("SELECT pg_current_wal_insert_lsn()::text AS position")["position"] ?? "0/0"
                 condition = "pg_last_wal_replay_lsn() >= $1::pg_lsn"
             } else {
                 position = windowEnd.utcText
@@ -88,13 +88,15 @@ enum StandbyFreshness {
 
     static func read(_ connection: PostgresConnection, _ target: Target) throws(EngineError) -> Reading {
         let row = try connection.execute("""
-            SELECT coalesce((\(target.condition)), false)::text, pg_last_wal_replay_lsn()::text,
-                   coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'never'),
-                   pg_get_wal_replay_pause_state(), (r.pid IS NOT NULL)::text, (r.latest_end_time IS NOT NULL)::text
+            SELECT coalesce((\(target.condition)), false)::text AS holds_target, pg_last_wal_replay_lsn()::text AS replay_lsn,
+                   coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'never') AS last_transaction,
+                   pg_get_wal_replay_pause_state() AS pause_state, (r.pid IS NOT NULL)::text AS streaming,
+                   (r.latest_end_time IS NOT NULL)::text AS keepalives_visible
             FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver r ON true
-            """, [target.position]).rows[0]
-        return Reading(holdsTarget: row[0] == "true", replayLSN: row[1] ?? "?", lastTransaction: row[2] ?? "?",
-                       paused: row[3] == "paused", streaming: row[4] == "true", keepalivesVisible: row[5] == "true")
+            """, [target.position]).rowsByName[0]
+        return Reading(holdsTarget: row["holds_target"] == "true", replayLSN: row["replay_lsn"] ?? "?",
+                       lastTransaction: row["last_transaction"] ?? "?", paused: row["pause_state"] == "paused",
+                       streaming: row["streaming"] == "true", keepalivesVisible: row["keepalives_visible"] == "true")
     }
 
     static func ensure(_ connection: PostgresConnection, windowEnd: Timestamp, options: ReplicaOptions) throws(EngineError) -> ServerState {

@@ -6,8 +6,12 @@ final class OutputFragment: @unchecked Sendable {
     let csv: CSVReportWriter?
     let json: JSONReportWriter?
     private(set) var rowCount: Int64 = 0
+    private let name: String
+    private let columnNames: [String]
 
     init(name: String, number: Int, columns: [ReportColumn], options: OutputOptions, zone: ReportTimeZone) throws(EngineError) {
+        self.name = name
+        columnNames = columns.map(\.name)
         let base = options.path(of: ".\(name).part\(number)", .csv)
         csv = options.formats.contains(.csv)
             ? try CSVReportWriter(file: AtomicFile(path: base), columns: columns, zone: zone, formulaGuard: options.formulaGuard,
@@ -19,8 +23,14 @@ final class OutputFragment: @unchecked Sendable {
             : nil
     }
 
-    /// Formats a COPY row whose columns are the output's columns.
-    func write(record: CopyRow) throws {
+    /// What formats a query's rows, once it is known to return exactly the
+    /// output's columns (as `ReportOutput.recordWriter`).
+    func recordWriter(for result: ResultColumns) throws(EngineError) -> (CopyRow) throws -> Void {
+        try result.require(exactly: columnNames, for: name)
+        return { try self.write(record: $0) }
+    }
+
+    private func write(record: CopyRow) throws {
         try csv?.write(record: record)
         try json?.write(record: record)
         rowCount += 1

@@ -25,3 +25,21 @@ public struct ReportColumn: Sendable, Codable, Equatable {
         type == .decimal ? "decimal(\(scale ?? 0))" : type.rawValue
     }
 }
+
+extension [ReportColumn] {
+    /// A row given by column name, as values in these columns' order. The
+    /// names must be these columns, each once, in any order; in order,
+    /// nothing is looked up.
+    func values(of row: KeyValuePairs<String, ReportValue>) throws(EngineError) -> [ReportValue] {
+        if row.count == count && zip(row, self).allSatisfy({ $0.key == $1.name }) { return row.map(\.value) }
+        if let extra = row.first(where: { pair in !contains { $0.name == pair.key } }) {
+            throw .engine("a row with column \(extra.key), which the output does not have")
+        }
+        return try map { column throws(EngineError) in
+            guard let value = row.first(where: { $0.key == column.name })?.value else {
+                throw .engine("a row without column \(column.name)")
+            }
+            return value
+        }
+    }
+}

@@ -45,6 +45,16 @@ public final class ReportOutput {
         }
     }
 
+    /// Writes a row given by column name. The names must be this output's
+    /// columns, each once, in any order (in order, nothing is looked up).
+    public func write(_ row: KeyValuePairs<String, ReportValue>) throws(EngineError) {
+        do {
+            try write(try columns.values(of: row))
+        } catch {
+            throw error.prefixed(name)
+        }
+    }
+
     public func write(_ row: [ReportValue]) throws(EngineError) {
         precondition(row.count == columns.count, "\(name): a row of \(row.count) values for \(columns.count) columns")
         try csv?.write(row)
@@ -54,9 +64,17 @@ public final class ReportOutput {
         if rowCount % Self.progressInterval == 0 { onProgress?(rowCount) }
     }
 
+    /// What writes a query's rows as they are (the path of reports with no
+    /// Swift aggregation), once the query is known to return exactly this
+    /// output's columns, by name and in order.
+    func recordWriter(for result: ResultColumns) throws(EngineError) -> (CopyRow) throws -> Void {
+        try result.require(exactly: columns.map(\.name), for: name)
+        return { try self.write(record: $0) }
+    }
+
     /// Writes a COPY row whose columns are this output's columns, straight
-    /// to the writers (the path of reports with no Swift aggregation).
-    func write(record: CopyRow) throws {
+    /// to the writers.
+    private func write(record: CopyRow) throws {
         guard record.count == columns.count else {
             throw EngineError.engine("\(name): the query returns \(record.count) columns; the report declares \(columns.count)")
         }

@@ -73,7 +73,7 @@ public struct Discrepancy: Sendable, Equatable {
         ReportColumn(name: "detail", type: .text, meaning: "a sentence saying what is wrong"),
     ]
 
-    var row: [ReportValue] {
+    var row: KeyValuePairs<String, ReportValue> {
         func value(_ value: Value?) -> ReportValue {
             switch value {
             case .amount(let amount): .decimal(amount)
@@ -81,8 +81,9 @@ public struct Discrepancy: Sendable, Equatable {
             case nil: .null
             }
         }
-        return [.text(type.rawValue), .uuid(accountID), .uuid(userID), .uuid(transactionID), .uuid(sessionID),
-                .text(paymentIntentID), value(expected), value(actual), .text(detail)]
+        return ["type": .text(type.rawValue), "account_id": .uuid(accountID), "user_id": .uuid(userID),
+                "transaction_id": .uuid(transactionID), "session_id": .uuid(sessionID), "payment_intent_id": .text(paymentIntentID),
+                "expected": value(expected), "actual": value(actual), "detail": .text(detail)]
     }
 
     /// REPORTS.md's order: type, account_id, transaction_id,

@@ -63,23 +63,22 @@ struct LedgerPass {
         }
     }
 
-    mutating func consume(_ row: CopyRow) throws {
-        let accountID = try row.uuid(0) ?? ""
+    mutating func consume(_ row: LedgerRow) {
+        let accountID = row.account.id
         if account?.id != accountID {
             finishAccount()
-            account = Account(id: accountID, userID: try row.uuid(1) ?? "", currentBalance: try row.decimal(2) ?? .zero,
-                              lifetimePurchased: try row.decimal(3) ?? .zero, lifetimeSpent: try row.decimal(4) ?? .zero)
+            account = Account(id: accountID, userID: row.account.userID, currentBalance: row.account.currentBalance,
+                              lifetimePurchased: row.account.lifetimePurchased, lifetimeSpent: row.account.lifetimeSpent)
             if let seed, let state = seed.accounts[accountID] { account!.start(from: state, window: window, asOf: seed.asOf) }
             rollforward?.startAccount(balance: account!.previousBalance)
             totals.accounts += 1
         }
-        guard let transactionID = try row.uuid(5) else { return }  // an account with no transactions
-        let type = row.text(7) ?? ""
-        let intent = row.text(11) ?? ""
-        let kind = LedgerKind(type: type, carriesIntent: !intent.isEmpty)
-        let amount = try row.decimal(8) ?? .zero
-        let balanceAfter = try row.decimal(9) ?? .zero
-        let createdAt = try row.timestamp(12) ?? window.from
+        guard let transaction = row.transaction else { return }  // an account with no transactions
+        let transactionID = transaction.id
+        let kind = transaction.kind
+        let amount = transaction.amount
+        let balanceAfter = transaction.balanceAfter
+        let createdAt = transaction.createdAt
         var state = account!
         defer { account = state }
         rollforward?.consume(createdAt: createdAt, kind: kind, amount: amount, balanceAfter: balanceAfter)
@@ -97,14 +96,14 @@ struct LedgerPass {
         }
 
         if createdAt >= window.from && createdAt < window.to {
-            totals.countInWindow(type: type, kind: kind, status: row.text(13), amount: amount)
+            totals.countInWindow(type: transaction.type, kind: kind, status: transaction.reconciliationStatus, amount: amount)
             let expected = state.previousBalance + amount
             if expected.differs(from: balanceAfter, beyond: tolerance) {
                 discrepancies.append(Discrepancy(.chainBreak, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  expected: .amount(expected), actual: .amount(balanceAfter),
                                                  detail: "balance_after \(balanceAfter.formatted(places: 4)) is not the previous balance \(state.previousBalance.formatted(places: 4)) plus the amount \(amount.formatted(places: 4))"))
             }
-            if let transactionUser = try row.uuid(6), transactionUser != state.userID {
+            if let transactionUser = transaction.userID, transactionUser != state.userID {
                 discrepancies.append(Discrepancy(.accountUserMismatch, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  expected: .text(state.userID), actual: .text(transactionUser),
                                                  detail: "the transaction's user \(transactionUser) does not own account \(state.id)"))
@@ -114,11 +113,11 @@ struct LedgerPass {
                                                  actual: .amount(amount),
                                                  detail: "a \(kind.noun) of \(amount.formatted(places: 4)) has the wrong sign (purchases and credit refunds add credits, usage and payment refunds take them)"))
             }
-            if kind == .usage && row.isNull(10) {
+            if kind == .usage && transaction.sessionID == nil {
                 discrepancies.append(Discrepancy(.usageWithoutSession, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  actual: .amount(amount), detail: "a usage transaction names no agent session"))
             }
-            if kind == .purchase && intent.isEmpty {
+            if kind == .purchase && transaction.paymentIntentID.isEmpty {
                 discrepancies.append(Discrepancy(.missingPaymentIntent, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  actual: .amount(amount), detail: "a purchase carries no Stripe payment intent"))
             }

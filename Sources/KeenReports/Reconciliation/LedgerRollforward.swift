@@ -93,14 +93,15 @@ struct LedgerRollforward {
         }
     }
 
-    /// The report's rows, one per day, in the order of `columns`.
-    var rows: [[ReportValue]] {
+    /// The report's rows, one per day.
+    var rows: [KeyValuePairs<String, ReportValue>] {
         dates.indices.map { day in
             let opening = balances[day], closing = balances[day + 1], flow = flows[day]
-            return [.date(dates[day]), .decimal(opening), .decimal(flow.purchases), .decimal(flow.usage),
-                    .decimal(flow.paymentRefunds), .decimal(flow.creditRefunds), .decimal(flow.adjustments),
-                    .decimal(flow.netChange), .decimal(closing), .decimal(closing - opening - flow.netChange),
-                    .integer(flow.transactions)]
+            return ["date": .date(dates[day]), "opening_balance": .decimal(opening), "purchases": .decimal(flow.purchases),
+                    "usage": .decimal(flow.usage), "payment_refunds": .decimal(flow.paymentRefunds),
+                    "credit_refunds": .decimal(flow.creditRefunds), "adjustments": .decimal(flow.adjustments),
+                    "net_change": .decimal(flow.netChange), "closing_balance": .decimal(closing),
+                    "difference": .decimal(closing - opening - flow.netChange), "transactions": .integer(flow.transactions)]
         }
     }
 }

@@ -3,20 +3,31 @@
 /// the window, its `credits_purchased_today` and `credits_consumed_today`
 /// against the ledger's purchases and usage from the start of its day up to
 /// and including that instant.
-struct MetricsSample: Equatable {
+struct MetricsSample: QueryRow, Equatable {
     let sampledAt: Timestamp
     let purchased: ExactDecimal
     let consumed: ExactDecimal
     let ledgerPurchased: ExactDecimal
     let ledgerConsumed: ExactDecimal
 
+    struct Columns {
+        let sampledAt, purchased, consumed, ledgerPurchased, ledgerConsumed: Int
+    }
+
+    static func columns(in result: ResultColumns) throws(EngineError) -> Columns {
+        Columns(sampledAt: try result.position(of: "metric_timestamp"), purchased: try result.position(of: "credits_purchased_today"),
+                consumed: try result.position(of: "credits_consumed_today"),
+                ledgerPurchased: try result.position(of: "ledger_purchased"),
+                ledgerConsumed: try result.position(of: "ledger_consumed"))
+    }
+
     /// A row of `reconciliation_metrics`.
-    init(_ row: CopyRow) throws(EngineError) {
-        sampledAt = try row.timestamp(0) ?? Timestamp(unixMicroseconds: 0)
-        purchased = try row.decimal(1) ?? .zero
-        consumed = try row.decimal(2) ?? .zero
-        ledgerPurchased = try row.decimal(3) ?? .zero
-        ledgerConsumed = try row.decimal(4) ?? .zero
+    init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
+        sampledAt = try row.timestamp(columns.sampledAt) ?? Timestamp(unixMicroseconds: 0)
+        purchased = try row.decimal(columns.purchased) ?? .zero
+        consumed = try row.decimal(columns.consumed) ?? .zero
+        ledgerPurchased = try row.decimal(columns.ledgerPurchased) ?? .zero
+        ledgerConsumed = try row.decimal(columns.ledgerConsumed) ?? .zero
     }
 
     init(sampledAt: Timestamp, purchased: ExactDecimal, consumed: ExactDecimal, ledgerPurchased: ExactDecimal,

@@ -12,9 +12,28 @@ struct OpenItemsAgeing {
     private(set) var pending: [Bucket] = []
     private(set) var disputed: [Bucket] = []
 
-    /// A row of `reconciliation_ageing`: kind, bucket, count, sum.
-    mutating func add(_ row: CopyRow) throws(EngineError) {
-        let bucket = Bucket(name: row.text(1) ?? "", count: try row.integer(2) ?? 0, sum: try row.decimal(3) ?? .zero)
-        if row.text(0) == "disputed" { disputed.append(bucket) } else { pending.append(bucket) }
+    /// A row of `reconciliation_ageing`: one bucket of one kind of open item.
+    struct Row: QueryRow {
+        let disputed: Bool
+        let bucket: Bucket
+
+        struct Columns {
+            let kind, bucket, transactions, amount: Int
+        }
+
+        static func columns(in result: ResultColumns) throws(EngineError) -> Columns {
+            Columns(kind: try result.position(of: "kind"), bucket: try result.position(of: "bucket"),
+                    transactions: try result.position(of: "transactions"), amount: try result.position(of: "amount"))
+        }
+
+        init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
+            disputed = row.text(columns.kind) == "disputed"
+            bucket = Bucket(name: row.text(columns.bucket) ?? "", count: try row.integer(columns.transactions) ?? 0,
+                            sum: try row.decimal(columns.amount) ?? .zero)
+        }
+    }
+
+    mutating func add(_ row: Row) {
+        if row.disputed { disputed.append(row.bucket) } else { pending.append(row.bucket) }
     }
 }

@@ -20,19 +20,50 @@ struct PaymentIntentGroup: Equatable {
     /// What Stripe paid back according to the ledger: minus the refunds' sum.
     var refunded: ExactDecimal { -refunds.reduce(ExactDecimal.zero) { $0 + $1.amount } }
 
+    /// One row of `reconciliation_intents`: a purchase or payment refund and
+    /// the payment intent it carries.
+    struct Row: QueryRow {
+        let intent: String
+        let isPurchase: Bool
+        let transaction: Transaction
+
+        struct Columns {
+            let intent, type, transactionID, accountID, userID, amount, inWindow, customerID: Int
+        }
+
+        static func columns(in result: ResultColumns) throws(EngineError) -> Columns {
+            Columns(intent: try result.position(of: "payment_intent_id"), type: try result.position(of: "transaction_type"),
+                    transactionID: try result.position(of: "transaction_id"), accountID: try result.position(of: "account_id"),
+                    userID: try result.position(of: "user_id"), amount: try result.position(of: "amount"),
+                    inWindow: try result.position(of: "in_window"), customerID: try result.position(of: "billing_customer_id"))
+        }
+
+        init(intent: String, isPurchase: Bool, transaction: Transaction) {
+            self.intent = intent
+            self.isPurchase = isPurchase
+            self.transaction = transaction
+        }
+
+        init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
+            intent = row.text(columns.intent) ?? ""
+            isPurchase = LedgerKind(type: row.text(columns.type) ?? "", carriesIntent: true) == .purchase
+            transaction = Transaction(transactionID: try row.uuid(columns.transactionID) ?? "",
+                                      accountID: try row.uuid(columns.accountID) ?? "", userID: try row.uuid(columns.userID) ?? "",
+                                      amount: try row.decimal(columns.amount) ?? .zero,
+                                      inWindow: try row.boolean(columns.inWindow) ?? false,
+                                      customerID: row.text(columns.customerID) ?? "")
+        }
+    }
+
     /// Adds a row of `reconciliation_intents` (ordered by intent) to the
     /// group being read: returns that group when the row starts another.
-    static func gather(_ row: CopyRow, into group: inout PaymentIntentGroup?) throws(EngineError) -> PaymentIntentGroup? {
-        let intent = row.text(0) ?? ""
+    static func gather(_ row: Row, into group: inout PaymentIntentGroup?) -> PaymentIntentGroup? {
         var finished: PaymentIntentGroup?
-        if group?.intent != intent {
+        if group?.intent != row.intent {
             finished = group
-            group = PaymentIntentGroup(intent: intent)
+            group = PaymentIntentGroup(intent: row.intent)
         }
-        let transaction = Transaction(transactionID: try row.uuid(2) ?? "", accountID: try row.uuid(3) ?? "",
-                                      userID: try row.uuid(4) ?? "", amount: try row.decimal(5) ?? .zero,
-                                      inWindow: try row.boolean(6) ?? false, customerID: row.text(7) ?? "")
-        if row.text(1) == "purchase" { group!.purchases.append(transaction) } else { group!.refunds.append(transaction) }
+        if row.isPurchase { group!.purchases.append(row.transaction) } else { group!.refunds.append(row.transaction) }
         return finished
     }
 }

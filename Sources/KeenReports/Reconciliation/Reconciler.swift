@@ -116,16 +116,16 @@ public struct Reconciler {
         let (seed, whyFull, countedBeforeSeed) = try checkedSeed(options.nightly, window: window, transaction: transaction)
         var ledger = LedgerPass(window: window, tolerance: options.tolerance, seed: seed, keepsCheckpoint: options.nightly != nil,
                                 rollsForward: options.nightly != nil)
-        try transaction.stream(catalog.query(named: "reconciliation_ledger"), more: ["since": seed?.asOf.utcText]) {
-            try ledger.consume($0)
+        try transaction.stream(catalog.query(named: "reconciliation_ledger"), as: LedgerRow.self, more: ["since": seed?.asOf.utcText]) {
+            ledger.consume($0)
         }
         ledger.finishAccount()
         var discrepancies = ledger.discrepancies
 
         // A night probes the day's ended sessions; a long window hashes the ledger's usage.
         let sessions = options.nightly == nil ? "reconciliation_sessions" : "reconciliation_sessions_ended"
-        try transaction.stream(catalog.query(named: sessions)) { row in
-            if let discrepancy = try Self.checkSession(row, tolerance: options.tolerance) { discrepancies.append(discrepancy) }
+        try transaction.stream(catalog.query(named: sessions), as: SessionBilling.self) { session in
+            if let discrepancy = session.discrepancy(tolerance: options.tolerance) { discrepancies.append(discrepancy) }
         }
         var matcher = options.stripePayments.map { StripeMatcher(payments: $0, window: window, tolerance: options.tolerance) }
         func check(_ group: PaymentIntentGroup) {
@@ -134,25 +134,26 @@ public struct Reconciler {
         }
         var group: PaymentIntentGroup?
         try transaction.stream(catalog.query(named: "reconciliation_intents"),
-                               more: ["intents": matcher.map { ArrayLiteral.text($0.intentsInWindow) }]) { row in
-            if let finished = try PaymentIntentGroup.gather(row, into: &group) { check(finished) }
+                               as: PaymentIntentGroup.Row.self, more: ["intents": matcher.map { ArrayLiteral.text($0.intentsInWindow) }]) { row in
+            if let finished = PaymentIntentGroup.gather(row, into: &group) { check(finished) }
         }
         if let group { check(group) }
         if var matcher {
             var userOf: [String: String] = [:]
-            try transaction.stream(catalog.query(named: "reconciliation_customers")) { row in
-                userOf[row.text(0) ?? ""] = try row.uuid(1)
+            try transaction.stream(catalog.query(named: "reconciliation_customers"), as: BillingCustomer.self) { customer in
+                userOf[customer.customerID] = customer.userID
             }
             matcher.finish(userOf: userOf)
             discrepancies += matcher.discrepancies
         }
-        try transaction.stream(catalog.query(named: "reconciliation_metrics"), more: ["metrics_tz": options.metricsZone.identifier]) { row in
-            discrepancies += try MetricsSample(row).discrepancies(tolerance: options.tolerance, metricsZone: options.metricsZone,
+        try transaction.stream(catalog.query(named: "reconciliation_metrics"), as: MetricsSample.self,
+                               more: ["metrics_tz": options.metricsZone.identifier]) { sample in
+            discrepancies += sample.discrepancies(tolerance: options.tolerance, metricsZone: options.metricsZone,
                                                                    zone: window.zone)
         }
         discrepancies.sort(by: Discrepancy.precedes)
         var ageing = OpenItemsAgeing()
-        try transaction.stream(catalog.query(named: "reconciliation_ageing")) { try ageing.add($0) }
+        try transaction.stream(catalog.query(named: "reconciliation_ageing"), as: OpenItemsAgeing.Row.self) { ageing.add($0) }
 
         let totals = ledger.totals
         let balanced = totals.closingBalanceTotal - totals.openingBalanceTotal == totals.netChange
@@ -243,37 +244,16 @@ public struct Reconciler {
         guard let nightly else { return (nil, nil, 0) }
         guard let checkpoint = nightly.checkpoint else { return (nil, nightly.whyFull, 0) }
         var checked: Int64 = 0, kept: Int64 = 0
-        try transaction.stream(catalog.query(named: "reconciliation_recent_count"),
+        try transaction.stream(catalog.query(named: "reconciliation_recent_count"), as: RecentTransactionCounts.self,
                                more: ["since": checkpoint.asOf.utcText, "checked_from": checkpoint.countedFrom.utcText,
-                                      "kept_from": LedgerCheckpoint.countedFrom(asOf: window.to).utcText]) {
-            checked = try $0.integer(0) ?? 0
-            kept = try $0.integer(1) ?? 0
+                                      "kept_from": LedgerCheckpoint.countedFrom(asOf: window.to).utcText]) { counts in
+            checked = counts.checked
+            kept = counts.kept
         }
         guard checked == checkpoint.transactionsCounted else {
             return (nil, "history changed behind the checkpoint of \(checkpoint.day?.description ?? "?"): \(checked) transactions were created from \(checkpoint.countedFrom.utcText) to \(checkpoint.asOf.utcText), the checkpoint counted \(checkpoint.transactionsCounted)", 0)
         }
         return (checkpoint, nil, kept)
-    }
-
-    /// SESSION_COST_MISMATCH or UNBILLED_SESSION for one session that ended
-    /// in the window, or nil when its billing is right.
-    static func checkSession(_ row: CopyRow, tolerance: ExactDecimal) throws -> Discrepancy? {
-        let sessionID = try row.uuid(0)
-        let userID = try row.uuid(1)
-        let accountID = try row.uuid(2)
-        let cost = (try row.decimal(3) ?? .zero).rounded(toScale: 4)
-        let usageTransactions = try row.integer(4) ?? 0
-        let billed = -(try row.decimal(5) ?? .zero)
-        if usageTransactions > 0 {
-            guard cost.differs(from: billed, beyond: tolerance) else { return nil }
-            return Discrepancy(.sessionCostMismatch, accountID: accountID, userID: userID, sessionID: sessionID,
-                               expected: .amount(cost), actual: .amount(billed),
-                               detail: "the session cost \(cost.formatted(places: 4)) but its usage transactions bill \(billed.formatted(places: 4))")
-        }
-        guard cost > .zero else { return nil }
-        return Discrepancy(.unbilledSession, accountID: accountID, userID: userID, sessionID: sessionID,
-                           expected: .amount(cost), actual: .amount(.zero),
-                           detail: "the session cost \(cost.formatted(places: 4)) and has no usage transaction")
     }
 
     static func parametersJSON(_ options: Options) -> JSONValue {

@@ -32,7 +32,7 @@ enum ReconciliationWorkbook {
         try workbook.setWidth(sheet, column: 1, characters: 28)
 
         let writer = try XLSXReportWriter(workbook: workbook, sheetName: "Discrepancies", columns: Discrepancy.columns, zone: zone)
-        for discrepancy in discrepancies { try writer.write(discrepancy.row) }
+        for discrepancy in discrepancies { try writer.write(try Discrepancy.columns.values(of: discrepancy.row)) }
         try writer.finish()
         try workbook.close()
     }

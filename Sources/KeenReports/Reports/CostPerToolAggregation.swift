@@ -18,7 +18,8 @@ enum CostPerToolAggregation: ReportAggregation {
                           "max_execution_ms", "sessions", "users"],
     ]
 
-    private struct Totals {
+    /// One row of `cost_per_tool_totals`: one tool's executions, counted by the server.
+    private struct Totals: QueryRow {
         let tool: String
         let executions: Int64
         let successes: Int64
@@ -27,16 +28,59 @@ enum CostPerToolAggregation: ReportAggregation {
         let totalTokens: Int64
         let totalExecutionMs: Int64
         let maxExecutionMs: Int64?
+
+        struct Columns {
+            let tool, executions, successes, failures, totalCost, totalTokens, totalExecutionMs, maxExecutionMs: Int
+        }
+
+        static func columns(in result: ResultColumns) throws(EngineError) -> Columns {
+            Columns(tool: try result.position(of: "tool_name"), executions: try result.position(of: "executions"),
+                    successes: try result.position(of: "successes"), failures: try result.position(of: "failures"),
+                    totalCost: try result.position(of: "total_cost"), totalTokens: try result.position(of: "total_tokens"),
+                    totalExecutionMs: try result.position(of: "total_execution_ms"),
+                    maxExecutionMs: try result.position(of: "max_execution_ms"))
+        }
+
+        init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
+            tool = row.text(columns.tool) ?? ""
+            executions = try row.integer(columns.executions) ?? 0
+            successes = try row.integer(columns.successes) ?? 0
+            failures = try row.integer(columns.failures) ?? 0
+            totalCost = try row.decimal(columns.totalCost) ?? .zero
+            totalTokens = try row.integer(columns.totalTokens) ?? 0
+            totalExecutionMs = try row.integer(columns.totalExecutionMs) ?? 0
+            maxExecutionMs = try row.integer(columns.maxExecutionMs)
+        }
+    }
+
+    /// One row of `cost_per_tool_executions`: one execution, its tool's name
+    /// as the bytes of the COPY buffer (valid only during the callback).
+    private struct Execution: QueryRow {
+        let toolName: UnsafeRawBufferPointer
+        let executionMs: Int64
+        let session: UInt128
+        let user: UInt128
+
+        struct Columns {
+            let toolName, executionMs, session, user: Int
+        }
+
+        static func columns(in result: ResultColumns) throws(EngineError) -> Columns {
+            Columns(toolName: try result.position(of: "tool_name"), executionMs: try result.position(of: "execution_ms"),
+                    session: try result.position(of: "session_id"), user: try result.position(of: "user_id"))
+        }
+
+        init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
+            toolName = row.raw(columns.toolName)
+            executionMs = try row.integer(columns.executionMs) ?? 0
+            session = try row.uuidBits(columns.session)
+            user = try row.uuidBits(columns.user)
+        }
     }
 
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
         var totals: [Totals] = []
-        try context.stream("cost_per_tool_totals") { row in
-            totals.append(Totals(tool: row.text(0) ?? "", executions: try row.integer(1) ?? 0, successes: try row.integer(2) ?? 0,
-                                 failures: try row.integer(3) ?? 0, totalCost: try row.decimal(4) ?? .zero,
-                                 totalTokens: try row.integer(5) ?? 0, totalExecutionMs: try row.integer(6) ?? 0,
-                                 maxExecutionMs: try row.integer(7)))
-        }
+        try context.stream("cost_per_tool_totals", as: Totals.self) { totals.append($0) }
         // Tools are few: find a row's tool by comparing its name's bytes
         // with the names seen so far, starting with the last one matched.
         var names: [[UInt8]] = []
@@ -45,8 +89,8 @@ enum CostPerToolAggregation: ReportAggregation {
                                                     purpose: "cost_per_tool's")
         var users = IDToolMap()
         var last = 0
-        try context.stream("cost_per_tool_executions") { row in
-            let name = row.raw(0)
+        try context.stream("cost_per_tool_executions", as: Execution.self) { execution in
+            let name = execution.toolName
             if last >= names.count || !names[last].elementsEqual(name) {
                 if let index = names.firstIndex(where: { $0.elementsEqual(name) }) {
                     last = index
@@ -59,9 +103,9 @@ enum CostPerToolAggregation: ReportAggregation {
                     last = names.count - 1
                 }
             }
-            durations[last].add(try row.integer(1) ?? 0)
-            try sessions.add(try row.uuidBits(2), tool: last)
-            users.add(try row.uuidBits(3), tool: last)
+            durations[last].add(execution.executionMs)
+            try sessions.add(execution.session, tool: last)
+            users.add(execution.user, tool: last)
         }
         let sessionCounts = try sessions.countsPerTool()
         let userCounts = users.countsPerTool()
@@ -78,21 +122,21 @@ enum CostPerToolAggregation: ReportAggregation {
             let values = byTool[tool.tool] ?? (ValueCounts(), 0, 0)
             let distribution = values.durations.sorted()
             try output.write([
-                .text(tool.tool),
-                .integer(tool.executions),
-                .integer(tool.successes),
-                .integer(tool.failures),
-                .decimal(ExactDecimal(tool.successes).divided(by: tool.executions, scale: 4)),
-                .decimal(tool.totalCost),
-                .decimal(tool.totalCost.divided(by: tool.executions, scale: 6)),
-                .integer(tool.totalTokens),
-                .decimal(ExactDecimal(tool.totalExecutionMs).divided(by: tool.executions, scale: 3)),
-                .decimal(distribution.percentile(Fractions.p50)),
-                .decimal(distribution.percentile(Fractions.p95)),
-                .decimal(distribution.percentile(Fractions.p99)),
-                .integer(tool.maxExecutionMs),
-                .integer(values.sessions),
-                .integer(values.users),
+                "tool_name": .text(tool.tool),
+                "executions": .integer(tool.executions),
+                "successes": .integer(tool.successes),
+                "failures": .integer(tool.failures),
+                "success_rate": .decimal(ExactDecimal(tool.successes).divided(by: tool.executions, scale: 4)),
+                "total_cost": .decimal(tool.totalCost),
+                "avg_cost": .decimal(tool.totalCost.divided(by: tool.executions, scale: 6)),
+                "total_tokens": .integer(tool.totalTokens),
+                "avg_execution_ms": .decimal(ExactDecimal(tool.totalExecutionMs).divided(by: tool.executions, scale: 3)),
+                "p50_execution_ms": .decimal(distribution.percentile(Fractions.p50)),
+                "p95_execution_ms": .decimal(distribution.percentile(Fractions.p95)),
+                "p99_execution_ms": .decimal(distribution.percentile(Fractions.p99)),
+                "max_execution_ms": .integer(tool.maxExecutionMs),
+                "sessions": .integer(values.sessions),
+                "users": .integer(values.users),
             ])
         }
     }

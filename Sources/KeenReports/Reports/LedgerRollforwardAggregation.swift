@@ -10,17 +10,15 @@ enum LedgerRollforwardAggregation: ReportAggregation {
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
         var rollforward = LedgerRollforward(window: context.parameters.window)
         var account: String?
-        try context.stream("reconciliation_ledger") { row in
-            let accountID = try row.uuid(0)
-            if accountID != account {
+        try context.stream("reconciliation_ledger", as: LedgerRow.self) { row in
+            if row.account.id != account {
                 if account != nil { rollforward.finishAccount() }
-                account = accountID
+                account = row.account.id
                 rollforward.startAccount()
             }
-            guard !row.isNull(5) else { return }  // an account with no transactions
-            rollforward.consume(createdAt: try row.timestamp(12) ?? context.parameters.window.from,
-                                kind: LedgerKind(type: row.text(7) ?? "", carriesIntent: !row.isNull(11)),
-                                amount: try row.decimal(8) ?? .zero, balanceAfter: try row.decimal(9) ?? .zero)
+            guard let transaction = row.transaction else { return }  // an account with no transactions
+            rollforward.consume(createdAt: transaction.createdAt, kind: transaction.kind, amount: transaction.amount,
+                                balanceAfter: transaction.balanceAfter)
         }
         if account != nil { rollforward.finishAccount() }
         let output = outputs["ledger_rollforward"]

@@ -12,7 +12,9 @@ enum RecursionDepthAggregation: ReportAggregation {
                         "failed_agents", "root_status"],
     ]
 
-    private struct Session {
+    /// One row of `agent_tree_sessions`: a session, and the root of its tree.
+    private struct Session: QueryRow {
+        let rootID: String
         let id: String
         let parentID: String?
         let storedDepth: Int64
@@ -21,6 +23,30 @@ enum RecursionDepthAggregation: ReportAggregation {
         let status: String
         let sessionID: String
         let userID: String
+
+        struct Columns {
+            let rootID, id, parentID, storedDepth, totalCost, tokens, status, sessionID, userID: Int
+        }
+
+        static func columns(in result: ResultColumns) throws(EngineError) -> Columns {
+            Columns(rootID: try result.position(of: "root_id"), id: try result.position(of: "id"),
+                    parentID: try result.position(of: "parent_id"), storedDepth: try result.position(of: "stored_depth"),
+                    totalCost: try result.position(of: "total_cost"), tokens: try result.position(of: "tokens_used"),
+                    status: try result.position(of: "execution_status"), sessionID: try result.position(of: "session_id"),
+                    userID: try result.position(of: "user_id"))
+        }
+
+        init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
+            rootID = try row.uuid(columns.rootID) ?? ""
+            id = try row.uuid(columns.id) ?? ""
+            parentID = try row.uuid(columns.parentID)
+            storedDepth = try row.integer(columns.storedDepth) ?? 0
+            totalCost = try row.decimal(columns.totalCost) ?? .zero
+            tokens = try row.integer(columns.tokens) ?? 0
+            status = row.text(columns.status) ?? ""
+            sessionID = row.text(columns.sessionID) ?? ""
+            userID = try row.uuid(columns.userID) ?? ""
+        }
     }
 
     /// Per depth, over all trees.
@@ -60,31 +86,33 @@ enum RecursionDepthAggregation: ReportAggregation {
             }
             depths[maxDepth].treesEndingHere += 1
             let root = tree.first { $0.id == rootID }!
-            try trees.write([.uuid(rootID), .text(root.sessionID), .uuid(root.userID), .integer(Int64(tree.count)),
-                             .integer(Int64(maxDepth)), .decimal(totalCost), .integer(tokens), .integer(failed),
-                             .text(root.status)])
+            try trees.write(["root_id": .uuid(rootID), "root_session_id": .text(root.sessionID), "user_id": .uuid(root.userID),
+                             "agents": .integer(Int64(tree.count)), "max_depth": .integer(Int64(maxDepth)),
+                             "total_cost": .decimal(totalCost), "total_tokens": .integer(tokens), "failed_agents": .integer(failed),
+                             "root_status": .text(root.status)])
             tree.removeAll(keepingCapacity: true)
         }
 
-        try context.stream("agent_tree_sessions") { row in
-            let rootID = try row.uuid(0) ?? ""
-            if rootID != currentRoot {
+        try context.stream("agent_tree_sessions", as: Session.self) { session in
+            if session.rootID != currentRoot {
                 try finishTree()
-                currentRoot = rootID
+                currentRoot = session.rootID
             }
-            tree.append(Session(id: try row.uuid(1) ?? "", parentID: try row.uuid(2), storedDepth: try row.integer(3) ?? 0,
-                                totalCost: try row.decimal(4) ?? .zero, tokens: try row.integer(5) ?? 0,
-                                status: row.text(6) ?? "", sessionID: row.text(7) ?? "", userID: try row.uuid(8) ?? ""))
+            tree.append(session)
         }
         try finishTree()
 
         let output = outputs["recursion_depth"]
         var treesReaching = depths.reduce(0) { $0 + $1.treesEndingHere }
         for (depth, totals) in depths.enumerated() {
-            try output.write([.integer(Int64(depth)), .integer(totals.sessions), .integer(treesReaching),
-                              .decimal(totals.totalCost),
-                              totals.sessions > 0 ? .decimal(totals.totalCost.divided(by: totals.sessions, scale: 6)) : .null,
-                              .integer(totals.tokens)])
+            try output.write([
+                "depth": .integer(Int64(depth)),
+                "sessions": .integer(totals.sessions),
+                "trees_reaching": .integer(treesReaching),
+                "total_cost": .decimal(totals.totalCost),
+                "avg_cost": totals.sessions > 0 ? .decimal(totals.totalCost.divided(by: totals.sessions, scale: 6)) : .null,
+                "total_tokens": .integer(totals.tokens),
+            ])
             treesReaching -= totals.treesEndingHere
         }
         output.jsonExtras.append(("depth_mismatches", .integer(depthMismatches)))

@@ -33,12 +33,25 @@ struct ReportContext {
     /// See `ReportRunner.idsPerPartition`.
     var idsPerPartition = PartitionedIDToolCounter.defaultPerPartition
 
-    /// Streams one of the report's queries.
+    /// Streams one of the report's queries, each row decoded as a `Row`.
     /// `more` sets parameters the engine computed for this query alone.
     @discardableResult
-    func stream(_ queryName: String, more: [String: String?] = [:], _ onRow: (CopyRow) throws -> Void) throws -> Int {
-        precondition(definition.queries.contains(queryName), "\(definition.name) does not declare query \(queryName)")
-        return try transaction.stream(catalog.query(named: queryName), more: more, onRow)
+    func stream<Row: QueryRow>(_ queryName: String, as _: Row.Type = Row.self, more: [String: String?] = [:],
+                               _ onRow: (Row) throws -> Void) throws -> Int {
+        try transaction.stream(query(queryName), as: Row.self, more: more, onRow)
+    }
+
+    /// Streams one of the report's queries to a reader of its raw rows,
+    /// made once its columns are known.
+    @discardableResult
+    func stream(_ queryName: String, more: [String: String?] = [:],
+                _ reader: (ResultColumns) throws -> (CopyRow) throws -> Void) throws -> Int {
+        try transaction.stream(query(queryName), more: more, reader)
+    }
+
+    private func query(_ name: String) -> QueryFile {
+        precondition(definition.queries.contains(name), "\(definition.name) does not declare query \(name)")
+        return catalog.query(named: name)
     }
 }
 

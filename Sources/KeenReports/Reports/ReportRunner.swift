@@ -121,7 +121,7 @@ public struct ReportRunner {
         } else {
             // The query's rows are the output rows, column by column.
             let output = outputs[report.outputs[0].name]!
-            try context.stream(report.queries[0]) { try output.write(record: $0) }
+            try context.stream(report.queries[0], output.recordWriter)
         }
     }
 

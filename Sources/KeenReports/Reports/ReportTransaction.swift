@@ -59,13 +59,19 @@ public final class ReportTransaction {
     }
 
     /// Streams the query's rows, decoded from binary COPY; returns the count.
-    /// `more` adds or replaces parameters of this query alone (the
-    /// reconciliation's `since`, a split scan's part of the window).
+    /// `reader` is given the query's columns, as the server describes them,
+    /// before the first row, and returns what reads each row: it finds its
+    /// columns by name there, once. `more` adds or replaces parameters of
+    /// this query alone (the reconciliation's `since`, a split scan's part
+    /// of the window).
     @discardableResult
-    public func stream(_ query: QueryFile, more: [String: String?] = [:], _ onRow: (CopyRow) throws -> Void) throws -> Int {
+    public func stream(_ query: QueryFile, more: [String: String?] = [:],
+                       _ reader: (ResultColumns) throws -> (CopyRow) throws -> Void) throws -> Int {
+        let sql = try render(query, more: more)
         var decoder = BinaryCopyDecoder()
-        try copy(query, more: more) { chunk in try decoder.decode(chunk, onRow) }
         do {
+            let onRow = try reader(ResultColumns(query: query.name, names: try connection.columnNames(of: sql)))
+            try connection.copyOut("COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)") { chunk in try decoder.decode(chunk, onRow) }
             try decoder.finish()
         } catch let error as EngineError {
             throw error.prefixed("query \(query.name)")
@@ -73,8 +79,21 @@ public final class ReportTransaction {
         return decoder.rowsDecoded
     }
 
-    /// The query's rows as binary COPY, chunk by chunk.
-    private func copy(_ query: QueryFile, more: [String: String?] = [:], _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Streams the query's rows, each decoded as a `Row`.
+    @discardableResult
+    func stream<Row: QueryRow>(_ query: QueryFile, as _: Row.Type = Row.self, more: [String: String?] = [:],
+                               _ onRow: (Row) throws -> Void) throws -> Int {
+        // The row reader lives only as long as this stream.
+        try withoutActuallyEscaping(onRow) { onRow in
+            try stream(query, more: more) { result in
+                let columns = try Row.columns(in: result)
+                return { row in try onRow(try Row(row, columns)) }
+            }
+        }
+    }
+
+    /// The query's text with this run's values in place of its parameters.
+    private func render(_ query: QueryFile, more: [String: String?]) throws(EngineError) -> String {
         var quoted: [String: String] = [:]
         let values = self.values.merging(more) { $1 }
         for parameter in query.parameters {
@@ -85,17 +104,13 @@ public final class ReportTransaction {
             "\(quoted[parameter.name] ?? "NULL")::\(parameter.type.rawValue)"
         }
         while sql.hasSuffix(";") || sql.hasSuffix("\n") || sql.hasSuffix(" ") { sql.removeLast() }
-        do {
-            try connection.copyOut("COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)", consume)
-        } catch let error as EngineError {
-            throw error.prefixed("query \(query.name)")
-        }
+        return sql
     }
 
     /// Exports this transaction's snapshot for other connections to share;
     /// valid while this transaction is open.
     public func exportSnapshot() throws(EngineError) -> String {
-        try connection.execute("SELECT pg_export_snapshot()").value(0, 0) ?? ""
+        try connection.execute("SELECT pg_export_snapshot() AS snapshot")["snapshot"] ?? ""
     }
 
     public func commit() throws(EngineError) {

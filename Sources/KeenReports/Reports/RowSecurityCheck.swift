@@ -37,23 +37,23 @@ struct RowSecurityCheck {
     func tables(on connection: PostgresConnection) throws(EngineError) -> [TableAccess] {
         let words = Set(queries.flatMap(\.words)).sorted()
         let result = try connection.execute("""
-            SELECT current_user::text, c.relname::text, has_table_privilege(c.oid, 'SELECT'),
-                   row_security_active(c.oid),
+            SELECT current_user::text AS role, c.relname::text AS "table", has_table_privilege(c.oid, 'SELECT') AS can_select,
+                   row_security_active(c.oid) AS filtered,
                    EXISTS (SELECT 1 FROM pg_policies p
                            WHERE p.schemaname = n.nspname AND p.tablename = c.relname
                              AND p.permissive = 'PERMISSIVE' AND p.cmd IN ('ALL', 'SELECT')
                              AND ('public' = ANY (p.roles)
                                   OR EXISTS (SELECT 1 FROM unnest(p.roles) AS r(name)
-                                             WHERE pg_has_role(current_user, r.name, 'MEMBER'))))
+                                             WHERE pg_has_role(current_user, r.name, 'MEMBER')))) AS admitted
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname = ANY (current_schemas(false))
               AND c.relname = ANY ($1::text[])
             ORDER BY c.relname
             """, ["{" + words.joined(separator: ",") + "}"])
-        return result.rows.map { row in
-            let role = row[0] ?? "?", table = row[1] ?? "?"
-            return TableAccess(table: table, role: role, problem: problem(table: table, role: role, select: row[2] == "t",
-                                                                         filtered: row[3] == "t", admitted: row[4] == "t"))
+        return result.rowsByName.map { row in
+            let role = row["role"] ?? "?", table = row["table"] ?? "?"
+            return TableAccess(table: table, role: role, problem: problem(table: table, role: role, select: row["can_select"] == "t",
+                                                                         filtered: row["filtered"] == "t", admitted: row["admitted"] == "t"))
         }
     }
 

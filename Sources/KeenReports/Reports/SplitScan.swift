@@ -33,7 +33,7 @@ struct SplitScan {
         let jobs = parts.map { RangeJob(query: query, parameters: parameters, settings: settings, snapshot: snapshot,
                                         statementTimeout: statementTimeout, part: $0) }
         try Parallel.run(jobs.count, { jobs[$0].run() }) {
-            try transaction.stream(query, more: Self.window(ranges[0])) { try output.write(record: $0) }
+            try transaction.stream(query, more: Self.window(ranges[0]), output.recordWriter)
         }
         for part in parts {
             if let error = part.error { throw error }
@@ -50,12 +50,12 @@ struct SplitScan {
         let window = parameters.window
         // The histogram's bounds (its table and column are the definition's, checked when the catalogue loaded).
         let rows = try connection.execute("""
-            SELECT extract(epoch FROM b)::numeric(20, 6)::text
+            SELECT extract(epoch FROM b)::numeric(20, 6)::text AS bound
             FROM pg_stats, unnest(histogram_bounds::text::timestamptz[]) AS b
             WHERE schemaname = current_schema() AND tablename = $1 AND attname = $2 AND b > $3::timestamptz AND b < $4::timestamptz
             ORDER BY b
-            """, [split.table, split.column, window.from.utcText, window.to.utcText]).rows
-        let inside = rows.compactMap { $0[0].flatMap { ExactDecimal($0) } }
+            """, [split.table, split.column, window.from.utcText, window.to.utcText]).rowsByName
+        let inside = rows.compactMap { $0["bound"].flatMap { ExactDecimal($0) } }
             .map { Timestamp(unixMicroseconds: Int64(truncatingIfNeeded: $0.rounded(toScale: 6).units)) }
         if inside.count >= jobs - 1 {
             return (1..<jobs).map { inside[$0 * inside.count / jobs] }.reduce(into: []) { cuts, cut in
@@ -95,7 +95,7 @@ private struct RangeJob: @unchecked Sendable {
             let connection = try PostgresConnection(settings)
             let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout,
                                                     snapshot: snapshot)
-            try transaction.stream(query, more: SplitScan.window((part.from, part.to))) { try part.fragment.write(record: $0) }
+            try transaction.stream(query, more: SplitScan.window((part.from, part.to)), part.fragment.recordWriter)
             try transaction.commit()
         } catch {
             part.error = error

@@ -25,6 +25,59 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
         var durations = TwoPassPercentiles(fractions: [Fractions.p50, Fractions.p95])
     }
 
+    /// One row of `websocket_connection_rows`: a connection of the window,
+    /// its client type as the bytes of the COPY buffer (valid only during the callback).
+    private struct Connection: QueryRow {
+        let clientType: UnsafeRawBufferPointer
+        let user: UInt128
+        let session: UInt128?
+        let connectedAt: Timestamp?
+        let disconnectedAt: Timestamp?
+        let lastPingAt: Timestamp?
+
+        struct Columns {
+            let clientType, user, session, connectedAt, disconnectedAt, lastPingAt: Int
+        }
+
+        static func columns(in result: ResultColumns) throws(EngineError) -> Columns {
+            Columns(clientType: try result.position(of: "client_type"), user: try result.position(of: "user_id"),
+                    session: try result.position(of: "session_id"), connectedAt: try result.position(of: "connected_at"),
+                    disconnectedAt: try result.position(of: "disconnected_at"), lastPingAt: try result.position(of: "last_ping_at"))
+        }
+
+        init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
+            clientType = row.raw(columns.clientType)
+            user = try row.uuidBits(columns.user)
+            session = row.isNull(columns.session) ? nil : try row.uuidBits(columns.session)
+            connectedAt = try row.timestamp(columns.connectedAt)
+            disconnectedAt = try row.timestamp(columns.disconnectedAt)
+            lastPingAt = try row.timestamp(columns.lastPingAt)
+        }
+    }
+
+    /// One row of `websocket_connection_durations`: a closed connection
+    /// whose duration falls in a bucket that holds a percentile's rank.
+    private struct ClosedConnection: QueryRow {
+        let clientType: UnsafeRawBufferPointer
+        let connectedAt: Timestamp?
+        let disconnectedAt: Timestamp?
+
+        struct Columns {
+            let clientType, connectedAt, disconnectedAt: Int
+        }
+
+        static func columns(in result: ResultColumns) throws(EngineError) -> Columns {
+            Columns(clientType: try result.position(of: "client_type"), connectedAt: try result.position(of: "connected_at"),
+                    disconnectedAt: try result.position(of: "disconnected_at"))
+        }
+
+        init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
+            clientType = row.raw(columns.clientType)
+            connectedAt = try row.timestamp(columns.connectedAt)
+            disconnectedAt = try row.timestamp(columns.disconnectedAt)
+        }
+    }
+
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
         let end = context.parameters.window.to
         var types: [ClientType] = []
@@ -43,17 +96,17 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
 
         let sessions = try PartitionedIDToolCounter(perPartition: context.idsPerPartition, purpose: "websocket_connections'")
         var users = IDToolMap()
-        try context.stream("websocket_connection_rows") { row in
-            let type = try index(of: row.raw(0))
+        try context.stream("websocket_connection_rows", as: Connection.self) { connection in
+            let type = try index(of: connection.clientType)
             types[type].connections += 1
-            users.add(try row.uuidBits(1), tool: type)
-            if !row.isNull(2) { try sessions.add(try row.uuidBits(2), tool: type) }
-            let disconnected = try row.timestamp(4)
+            users.add(connection.user, tool: type)
+            if let session = connection.session { try sessions.add(session, tool: type) }
+            let disconnected = connection.disconnectedAt
             if disconnected.map({ $0 >= end }) ?? true {
                 types[type].openAtEnd += 1
-                if let ping = try row.timestamp(5), ping.unixMicroseconds < end.unixMicroseconds - staleAfter { types[type].stale += 1 }
+                if let ping = connection.lastPingAt, ping.unixMicroseconds < end.unixMicroseconds - staleAfter { types[type].stale += 1 }
             }
-            if let closed = disconnected, let opened = try row.timestamp(3) {
+            if let closed = disconnected, let opened = connection.connectedAt {
                 let microseconds = closed.unixMicroseconds - opened.unixMicroseconds
                 types[type].closed += 1
                 types[type].microseconds += Int128(microseconds)
@@ -73,9 +126,9 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
         if !ranges.types.isEmpty {
             let more = ["client_types": ArrayLiteral.text(ranges.types), "shortest": ArrayLiteral.text(ranges.shortest),
                         "longest": ArrayLiteral.text(ranges.longest)]
-            try context.stream("websocket_connection_durations", more: more) { row in
-                guard let opened = try row.timestamp(1), let closed = try row.timestamp(2) else { return }
-                types[try index(of: row.raw(0))].durations.collect(closed.unixMicroseconds - opened.unixMicroseconds)
+            try context.stream("websocket_connection_durations", as: ClosedConnection.self, more: more) { connection in
+                guard let opened = connection.connectedAt, let closed = connection.disconnectedAt else { return }
+                types[try index(of: connection.clientType)].durations.collect(closed.unixMicroseconds - opened.unixMicroseconds)
             }
         }
         let sessionCounts = try sessions.countsPerTool()
@@ -88,12 +141,18 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
         for index in types.indices.sorted(by: { types[$0].name.lexicographicallyPrecedes(types[$1].name) }) {
             let type = types[index]
             let average = type.closed > 0 ? seconds(ExactDecimal(units: type.microseconds, scale: 0)).divided(by: type.closed, scale: 3) : nil
-            try output.write([.text(String(decoding: type.name, as: UTF8.self)), .integer(type.connections),
-                              .integer(index < userCounts.count ? userCounts[index] : 0),
-                              .integer(index < sessionCounts.count ? sessionCounts[index] : 0),
-                              .integer(type.closed), .integer(type.openAtEnd), .integer(type.stale), written(average),
-                              written(type.durations.percentile(Fractions.p50).map(seconds)),
-                              written(type.durations.percentile(Fractions.p95).map(seconds))])
+            try output.write([
+                "client_type": .text(String(decoding: type.name, as: UTF8.self)),
+                "connections": .integer(type.connections),
+                "users": .integer(index < userCounts.count ? userCounts[index] : 0),
+                "sessions": .integer(index < sessionCounts.count ? sessionCounts[index] : 0),
+                "closed": .integer(type.closed),
+                "open_at_end": .integer(type.openAtEnd),
+                "stale": .integer(type.stale),
+                "avg_duration_s": written(average),
+                "p50_duration_s": written(type.durations.percentile(Fractions.p50).map(seconds)),
+                "p95_duration_s": written(type.durations.percentile(Fractions.p95).map(seconds)),
+            ])
         }
     }
 }

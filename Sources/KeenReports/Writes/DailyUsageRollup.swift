@@ -48,9 +48,12 @@ public struct DailyUsageRollup {
             if results.isEmpty { try RowSecurityCheck(queries: [query], tenant: false).verify(on: connection) }
             var rows = TableColumns()
             var overflow: String?
-            try transaction.stream(query) { row in
-                guard overflow == nil else { return }
-                if let problem = try rows.append(row, columns: columns, date: date) { overflow = problem.message }
+            try transaction.stream(query) { result in
+                try result.require(exactly: columns, for: report.name)
+                return { row in
+                    guard overflow == nil else { return }
+                    if let problem = try rows.append(row, columns: result, date: date) { overflow = problem.message }
+                }
             }
             let day: Day
             if let overflow {
@@ -59,8 +62,8 @@ public struct DailyUsageRollup {
             } else {
                 let counts = try connection.execute(dryRun ? Self.countSQL : Self.upsertSQL, rows.parameters(date: date))
                 dryRun ? try transaction.rollback() : try transaction.commit()
-                day = Day(date: date, inserted: Int(counts.value(0, 0) ?? "0") ?? 0, updated: Int(counts.value(0, 1) ?? "0") ?? 0,
-                          deleted: Int(counts.value(0, 2) ?? "0") ?? 0, error: nil)
+                day = Day(date: date, inserted: Int(counts["inserted"] ?? "0") ?? 0, updated: Int(counts["updated"] ?? "0") ?? 0,
+                          deleted: Int(counts["deleted"] ?? "0") ?? 0, error: nil)
             }
             onDay(day)
             results.append(day)
@@ -79,26 +82,26 @@ public struct DailyUsageRollup {
 
         /// Adds a report row, or says why a value does not fit the table's
         /// column: never clipped.
-        mutating func append(_ row: CopyRow, columns: [String], date: CivilDate) throws -> EngineError? {
-            func index(_ name: String) -> Int { columns.firstIndex(of: name)! }  // the catalogue checked the report's columns
-            let userID = try row.uuid(index("user_id")) ?? ""
+        mutating func append(_ row: CopyRow, columns: ResultColumns, date: CivilDate) throws -> EngineError? {
+            func index(_ name: String) throws(EngineError) -> Int { try columns.position(of: name) }
+            let userID = try row.uuid(try index("user_id")) ?? ""
             func problem(_ column: String, _ value: String, _ type: String) -> EngineError {
                 .engine("rollup \(date): user \(userID) has \(column) = \(value), which does not fit daily_usage_stats.\(column) (\(type)); the day is left unchanged")
             }
             var values: [String] = []
             for name in DailyUsageRollup.integerColumns {
-                let value = try row.integer(index(name)) ?? 0
+                let value = try row.integer(try index(name)) ?? 0
                 guard value >= Int64(Int32.min) && value <= Int64(Int32.max) else { return problem(name, String(value), "INTEGER") }
                 values.append(String(value))
             }
-            let cost = (try row.decimal(index("total_cost")) ?? .zero).rounded(toScale: 6)
+            let cost = (try row.decimal(try index("total_cost")) ?? .zero).rounded(toScale: 6)
             guard (cost.isNegative ? -cost : cost) < DailyUsageRollup.costLimit else {
                 return problem("total_cost", cost.formatted(places: 6), "DECIMAL(10,6)")
             }
             userIDs.append(userID)
             for (column, value) in values.enumerated() { integers[column].append(value) }
             costs.append(cost.formatted(places: 6))
-            tools.append(ArrayLiteral.text(try row.textArray(index("unique_tools_used")) ?? []))
+            tools.append(ArrayLiteral.text(try row.textArray(try index("unique_tools_used")) ?? []))
             return nil
         }
 
@@ -140,15 +143,15 @@ public struct DailyUsageRollup {
             WHERE d.date_bucket = $2::date AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.user_id = d.user_id)
             RETURNING 1
         )
-        SELECT (SELECT count(*) FROM upserted WHERE inserted), (SELECT count(*) FROM upserted WHERE NOT inserted),
-               (SELECT count(*) FROM deleted)
+        SELECT (SELECT count(*) FROM upserted WHERE inserted) AS inserted, (SELECT count(*) FROM upserted WHERE NOT inserted) AS updated,
+               (SELECT count(*) FROM deleted) AS deleted
         """
 
     static let countSQL = """
         WITH \(incoming),
         existing AS (SELECT * FROM daily_usage_stats WHERE date_bucket = $2::date)
-        SELECT (SELECT count(*) FROM incoming i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.user_id = i.user_id)),
-               (SELECT count(*) FROM incoming i JOIN existing e ON e.user_id = i.user_id WHERE \(tuple("e")) IS DISTINCT FROM \(tuple("i"))),
-               (SELECT count(*) FROM existing e WHERE NOT EXISTS (SELECT 1 FROM incoming i WHERE i.user_id = e.user_id))
+        SELECT (SELECT count(*) FROM incoming i WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.user_id = i.user_id)) AS inserted,
+               (SELECT count(*) FROM incoming i JOIN existing e ON e.user_id = i.user_id WHERE \(tuple("e")) IS DISTINCT FROM \(tuple("i"))) AS updated,
+               (SELECT count(*) FROM existing e WHERE NOT EXISTS (SELECT 1 FROM incoming i WHERE i.user_id = e.user_id)) AS deleted
         """
 }

@@ -33,8 +33,9 @@ public struct LedgerMarking: Sendable {
         let newStatus: String
         let reason: String
 
-        var row: [ReportValue] {
-            [.uuid(transactionID), .uuid(accountID), .uuid(userID), .text(oldStatus), .text(newStatus), .text(reason)]
+        var row: KeyValuePairs<String, ReportValue> {
+            ["transaction_id": .uuid(transactionID), "account_id": .uuid(accountID), "user_id": .uuid(userID),
+             "old_status": .text(oldStatus), "new_status": .text(newStatus), "reason": .text(reason)]
         }
     }
 
@@ -100,7 +101,7 @@ public struct LedgerMarking: Sendable {
         let reasons = ids.map { targets[$0]!.reason }
         let arrays = [ArrayLiteral.text(ids), ArrayLiteral.text(statuses), ArrayLiteral.text(reasons),
                       window.from.utcText, window.to.utcText]
-        let candidates = try transaction.connection.execute(Self.candidatesSQL, arrays).rows.map(Self.mark)
+        let candidates = try transaction.connection.execute(Self.candidatesSQL, arrays).rowsByName.map(Self.mark)
         guard !dryRun, !candidates.isEmpty else { return Pending(outcome: Outcome(marks: candidates, skipped: 0), connection: nil) }
 
         let connection = try PostgresConnection(settings)
@@ -108,21 +109,22 @@ public struct LedgerMarking: Sendable {
         // Rolled back when what follows throws, or when the caller never commits.
         let pending = Pending(outcome: Outcome(marks: [], skipped: 0), connection: connection)
         try connection.execute("SELECT set_config('statement_timeout', $1, true)", [statementTimeout])
-        let changed = try connection.execute(Self.markSQL, arrays + [runID]).rows.map(Self.mark)
+        let changed = try connection.execute(Self.markSQL, arrays + [runID]).rowsByName.map(Self.mark)
         pending.outcome = Outcome(marks: changed, skipped: candidates.count - changed.count)
         return pending
     }
 
-    private static func mark(_ row: [String?]) -> Mark {
-        Mark(transactionID: row[0] ?? "", accountID: row[1], userID: row[2], oldStatus: row[3], newStatus: row[4] ?? "",
-             reason: row[5] ?? "")
+    private static func mark(_ row: QueryResult.Row) -> Mark {
+        Mark(transactionID: row["transaction_id"] ?? "", accountID: row["account_id"], userID: row["user_id"],
+             oldStatus: row["old_status"], newStatus: row["new_status"] ?? "", reason: row["reason"] ?? "")
     }
 
     /// The targets in the window whose status may change, as the snapshot
     /// sees them.
     static let candidatesSQL = """
         WITH target AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, new_status, reason))
-        SELECT t.id::text, t.account_id::text, t.user_id::text, t.reconciliation_status::text, target.new_status, target.reason
+        SELECT t.id::text AS transaction_id, t.account_id::text AS account_id, t.user_id::text AS user_id,
+               t.reconciliation_status::text AS old_status, target.new_status, target.reason
         FROM credit_transactions t JOIN target ON target.id = t.id
         WHERE t.created_at >= $4::timestamptz AND t.created_at < $5::timestamptz
           AND (t.reconciliation_status IS NULL OR t.reconciliation_status = 'pending')
@@ -152,6 +154,8 @@ public struct LedgerMarking: Sendable {
                    json_build_object('reconciliation_status', new_status, 'reason', reason, 'run', $6::text)
             FROM changed
         )
-        SELECT id::text, account_id::text, user_id::text, old_status::text, new_status, reason FROM changed ORDER BY id
+        SELECT id::text AS transaction_id, account_id::text AS account_id, user_id::text AS user_id,
+               old_status::text AS old_status, new_status, reason
+        FROM changed ORDER BY id
         """
 }

@@ -15,7 +15,7 @@ struct WriteTarget {
 
     /// `checkPrivileges` false for a dry run, which reads only.
     func verify(on connection: PostgresConnection, checkPrivileges: Bool = true) throws(EngineError) {
-        if try connection.execute("SELECT pg_is_in_recovery()::text").value(0, 0) == "true" { throw standbyRefused }
+        if try connection.execute("SELECT pg_is_in_recovery()::text AS standby")["standby"] == "true" { throw standbyRefused }
         guard checkPrivileges else { return }
         if let missing = try grants(on: connection).first(where: { !$0.granted }) { throw missing.problem }
     }
@@ -27,11 +27,11 @@ struct WriteTarget {
 
     /// Each privilege, whether the connected role has it, and the error when not.
     func grants(on connection: PostgresConnection) throws(EngineError) -> [(privilege: Privilege, granted: Bool, problem: EngineError)] {
-        let role = try connection.execute("SELECT current_user::text").value(0, 0) ?? "?"
+        let role = try connection.execute("SELECT current_user::text AS role")["role"] ?? "?"
         var grants: [(privilege: Privilege, granted: Bool, problem: EngineError)] = []
         for privilege in privileges {
             // Fixed text of the engine's, no value: the object names are ours.
-            let granted = try connection.execute("SELECT (\(privilege.check))::text").value(0, 0) == "true"
+            let granted = try connection.execute("SELECT (\(privilege.check))::text AS granted")["granted"] == "true"
             grants.append((privilege, granted, .permission("role \(role) lacks \(privilege.grant) needed by \(command); GRANT \(privilege.grant) TO \(role)")))
         }
         return grants
