@@ -186,63 +186,62 @@ struct DayPage {
         return section(heading, chart: chart, table: table, note: note + dashboard)
     }
 
-    private func events(_ rows: [[String]]?) -> String {
+    private func events(_ table: PageTable?) -> String {
         let heading = "Live updates: delivery per event type"
-        guard let rows else { return missing(heading, "realtime_events was not written for this day.") }
-        guard !rows.isEmpty else { return missing(heading, "No streaming events this day.") }
+        guard let table else { return missing(heading, "realtime_events was not written for this day.") }
+        guard !table.rows.isEmpty else { return missing(heading, "No streaming events this day.") }
         // The chart draws each type's share over its sources; the table keeps the CSV's rows.
         var totals: [(type: String, events: Double, delivered: Double)] = []
-        for row in rows {
-            if totals.last?.type != row[0] { totals.append((row[0], 0, 0)) }
-            totals[totals.count - 1].events += Double(row[2]) ?? 0
-            totals[totals.count - 1].delivered += Double(row[3]) ?? 0
+        for (type, (events, delivered)) in zip(table.column("event_type"), zip(table.numbers("events"), table.numbers("delivered"))) {
+            if totals.last?.type != type { totals.append((type, 0, 0)) }
+            totals[totals.count - 1].events += events
+            totals[totals.count - 1].delivered += delivered
         }
         let chart = SVGChart(title: "Share of events delivered to at least one connection, per event type", kind: .bars,
                              categories: totals.map(\.type),
                              series: [.init(name: "delivered (%)", values: totals.map { $0.events > 0 ? 100 * $0.delivered / $0.events : 0 })],
                              xAxis: "event type", yAxis: "delivered (%)")
-        let table = HTML.table(caption: "Events per type and source", header: DaySections.eventColumns, rows: rows, numeric: [2, 3, 4])
-        return section(heading, chart: chart, table: table)
+        let html = table.html(caption: "Events per type and source", numeric: ["events", "delivered", "delivery_rate"])
+        return section(heading, chart: chart, table: html)
     }
 
-    private func connections(_ rows: [[String]]?) -> String {
+    private func connections(_ table: PageTable?) -> String {
         let heading = "Live connections per client type"
-        guard let rows else { return missing(heading, "websocket_connections was not written for this day.") }
-        guard !rows.isEmpty else { return missing(heading, "No connections this day.") }
+        guard let table else { return missing(heading, "websocket_connections was not written for this day.") }
+        guard !table.rows.isEmpty else { return missing(heading, "No connections this day.") }
         let chart = SVGChart(title: "Connections made, and those open at the day's end that stopped answering", kind: .bars,
-                             categories: rows.map { $0[0] },
-                             series: [.init(name: "connections", values: rows.map { Double($0[1]) ?? 0 }),
-                                      .init(name: "stale at the end", values: rows.map { Double($0[3]) ?? 0 })],
+                             categories: table.column("client_type"),
+                             series: [.init(name: "connections", values: table.numbers("connections")),
+                                      .init(name: "stale at the end", values: table.numbers("stale"))],
                              xAxis: "client type", yAxis: "connections")
-        let table = HTML.table(caption: "Connections per client type", header: DaySections.connectionColumns, rows: rows,
-                               numeric: [1, 2, 3, 4, 5])
-        return section(heading, chart: chart, table: table)
+        let html = table.html(caption: "Connections per client type",
+                              numeric: ["connections", "open_at_end", "stale", "p50_duration_s", "p95_duration_s"])
+        return section(heading, chart: chart, table: html)
     }
 
-    private func health(_ rows: [[String]]?) -> String {
+    private func health(_ table: PageTable?) -> String {
         let heading = "Platform health per hour"
-        guard let rows else { return missing(heading, "system_health was not written for this day.") }
-        guard rows.contains(where: { $0[1] != "0" }) else { return missing(heading, "No system_metrics samples this day.") }
-        let labels = rows.map { String($0[0].dropFirst(11).prefix(5)) }
+        guard let table else { return missing(heading, "system_health was not written for this day.") }
+        guard table.column("samples").contains(where: { $0 != "0" }) else { return missing(heading, "No system_metrics samples this day.") }
+        let labels = table.column("hour_bucket").map { String($0.dropFirst(11).prefix(5)) }
         // An hour without samples is drawn at 0; its table row is empty.
         let response = SVGChart(title: "Average response time per hour", kind: .lines, categories: labels,
-                                series: [.init(name: "avg response time", values: rows.map { Double($0[2]) ?? 0 })],
+                                series: [.init(name: "avg response time", values: table.numbers("avg_response_time_ms"))],
                                 xAxis: "hour of the day (\(model.zone))", yAxis: "response time (ms)")
         let errors = SVGChart(title: "Average error rate per hour", kind: .lines, categories: labels,
-                              series: [.init(name: "error rate", values: rows.map { 100 * (Double($0[3]) ?? 0) })],
+                              series: [.init(name: "error rate", values: table.numbers("avg_error_rate").map { 100 * $0 })],
                               xAxis: "hour of the day (\(model.zone))", yAxis: "errors (%)")
-        let table = HTML.table(caption: "Samples per hour", header: DaySections.healthColumns, rows: rows, numeric: [1, 2, 3])
-        return section(heading, charts: [response, errors], table: table)
+        let html = table.html(caption: "Samples per hour", numeric: ["samples", "avg_response_time_ms", "avg_error_rate"])
+        return section(heading, charts: [response, errors], table: html)
     }
 
     /// Finance reads the roll-forward as a table, so it has no chart.
-    private func rollforward(_ rollforward: (columns: [String], rows: [[String]])?) -> String {
+    private func rollforward(_ table: PageTable?) -> String {
         let heading = "Credit roll-forward"
-        guard let rollforward else { return missing(heading, "The roll-forward was not written for this day.") }
-        let table = HTML.table(caption: "The credit liability (USD): opening, flows, closing", header: rollforward.columns,
-                               rows: rollforward.rows, numeric: Set(1..<rollforward.columns.count))
-        let ties = rollforward.rows.allSatisfy { $0.count > 9 && $0[9] == "0.0000" }
+        guard let table else { return missing(heading, "The roll-forward was not written for this day.") }
+        let html = table.html(caption: "The credit liability (USD): opening, flows, closing", numeric: Set(table.columns.dropFirst()))
+        let ties = table.column("difference").allSatisfy { $0 == "0.0000" }
         let note = "<p class=\"status \(ties ? "ok" : "warn")\">\(ties ? "The day ties out: closing = opening + net change." : "<b>The day does not tie out</b>: a chain of balances is broken (see CHAIN_BREAK).")</p>"
-        return section(heading, chart: nil, table: table, note: note, tableOpen: true)
+        return section(heading, chart: nil, table: html, note: note, tableOpen: true)
     }
 }

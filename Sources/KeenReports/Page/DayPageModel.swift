@@ -141,12 +141,12 @@ struct DaySections {
     var depthMismatches: Int64?
     var customers: [Customer]?
     var reconciliation: Reconciliation?
-    /// `ledger_rollforward`'s rows as the CSV has them, and its columns.
-    var rollforward: (columns: [String], rows: [[String]])?
+    /// `ledger_rollforward`'s rows as the CSV has them.
+    var rollforward: PageTable?
     /// Rows of the real-time reports, as the CSV has them, in these columns.
-    var events: [[String]]?
-    var connections: [[String]]?
-    var health: [[String]]?
+    var events: PageTable?
+    var connections: PageTable?
+    var health: PageTable?
 
     static let eventColumns = ["event_type", "event_source", "events", "delivered", "delivery_rate"]
     static let connectionColumns = ["client_type", "connections", "open_at_end", "stale", "p50_duration_s", "p95_duration_s"]
@@ -230,15 +230,13 @@ struct DaySections {
         events = try Self.rows(of: "realtime_events", columns: Self.eventColumns, written: written, path: path)
         connections = try Self.rows(of: "websocket_connections", columns: Self.connectionColumns, written: written, path: path)
         health = try Self.rows(of: "system_health", columns: Self.healthColumns, written: written, path: path)
-        if let rows = try Self.rows(of: "ledger_rollforward", columns: LedgerRollforward.columns, written: written, path: path) {
-            rollforward = (LedgerRollforward.columns, rows)
-        }
+        rollforward = try Self.rows(of: "ledger_rollforward", columns: LedgerRollforward.columns, written: written, path: path)
     }
 
     /// `columns` of every row of report `name`'s JSON, as text (a number's
     /// digits, a decimal's string, empty for null); nil when not written.
     private static func rows(of name: String, columns: [String], written: Set<String>,
-                             path: (String) -> String?) throws(EngineError) -> [[String]]? {
+                             path: (String) -> String?) throws(EngineError) -> PageTable? {
         guard written.contains(name), let path = path(name) else { return nil }
         var rows: [[String]] = []
         _ = try ReportJSONFile(path: path) { row in
@@ -246,7 +244,7 @@ struct DaySections {
                 (row[column] as? String) ?? (row[column] as? NSNumber).map { "\($0.int64Value)" } ?? ""
             })
         }
-        return rows
+        return PageTable(columns: columns, rows: rows)
     }
 
     /// The customers with the largest cost, largest first (ties: username
