@@ -5,18 +5,18 @@ import Testing
 /// output's, when a row is written.
 @Suite struct NamedColumnsTests {
     @Test func aQuerysColumnsAreFoundByName() throws {
-        let result = ResultColumns(query: "cost_per_tool_totals", names: ["tool_name", "executions", "total_cost"])
+        let result = ResultColumns(names: ["tool_name", "executions", "total_cost"])
         #expect(try result.position(of: "total_cost") == 2)
         #expect(try result.position(of: "tool_name") == 0)
         #expect {
             try result.position(of: "failures")
         } throws: { error in
-            "\(error)" == "query cost_per_tool_totals returns no column named failures; it returns tool_name, executions, total_cost"
+            "\(error)" == "no column named failures (it returns tool_name, executions, total_cost)"
         }
     }
 
     @Test func aReportWhoseRowsAreTheQuerysNeedsTheSameColumnsInOrder() throws {
-        let result = ResultColumns(query: "usage_export", names: ["user_id", "date"])
+        let result = ResultColumns(names: ["user_id", "date"])
         try result.require(exactly: ["user_id", "date"], for: "usage_export")
         #expect(throws: EngineError.self) { try result.require(exactly: ["date", "user_id"], for: "usage_export") }
         #expect(throws: EngineError.self) { try result.require(exactly: ["user_id"], for: "usage_export") }

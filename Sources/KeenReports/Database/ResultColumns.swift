@@ -3,20 +3,18 @@
 /// by name, and then reads every row through those positions: a reordered
 /// SELECT list changes nothing, and a renamed or missing column is an error
 /// before the first row rather than a number read from the wrong column.
+/// Its errors say what is missing; the stream prefixes the query's name.
 public struct ResultColumns: Sendable, Equatable {
-    /// The query's name, for errors.
-    public let query: String
     public let names: [String]
 
-    public init(query: String, names: [String]) {
-        self.query = query
+    public init(names: [String]) {
         self.names = names
     }
 
-    /// Where `name` is, or an error that names the query and what it returns.
+    /// Where `name` is, or an error that says what the query returns instead.
     public func position(of name: String) throws(EngineError) -> Int {
         guard let position = names.firstIndex(of: name) else {
-            throw .engine("query \(query) returns no column named \(name); it returns \(names.joined(separator: ", "))")
+            throw .engine("no column named \(name) (it returns \(names.joined(separator: ", ")))")
         }
         return position
     }
@@ -25,7 +23,7 @@ public struct ResultColumns: Sendable, Equatable {
     /// (reports whose query's columns are their output's).
     public func require(exactly expected: [String], for report: String) throws(EngineError) {
         guard names == expected else {
-            throw .engine("query \(query) returns the columns \(names.joined(separator: ", ")); report \(report) writes \(expected.joined(separator: ", "))")
+            throw .engine("it returns the columns \(names.joined(separator: ", ")); report \(report) writes \(expected.joined(separator: ", "))")
         }
     }
 }

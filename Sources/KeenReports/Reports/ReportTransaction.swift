@@ -70,7 +70,7 @@ public final class ReportTransaction {
         let sql = try render(query, more: more)
         var decoder = BinaryCopyDecoder()
         do {
-            let onRow = try reader(ResultColumns(query: query.name, names: try connection.columnNames(of: sql)))
+            let onRow = try reader(ResultColumns(names: try connection.columnNames(of: sql)))
             try connection.copyOut("COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)") { chunk in try decoder.decode(chunk, onRow) }
             try decoder.finish()
         } catch let error as EngineError {
