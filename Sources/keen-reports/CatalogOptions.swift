@@ -17,21 +17,27 @@ struct CatalogOptions: ParsableArguments {
 
 /// How to reach PostgreSQL, how long a query may take, and how to treat a
 /// hot standby.
+///
+/// Typed options are parsed once, by a `transform` that throws what a bad
+/// value should look like (ArgumentParser names the option). A transformed
+/// option's help shows no default of its own, so the help text says it.
 struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "libpq connection URI or key=value string (default: KEEN_DATABASE_URL, else DATABASE_URL, else libpq's PG* defaults); nightly takes several.",
         valueName: "URL"))
     var databaseURL: [String] = []
 
-    @Option(help: ArgumentHelp("Longest a single query may run, e.g. 30s, 15min, 2h; 0 for no limit.", valueName: "DURATION"))
-    var statementTimeout: String = ReportRunner.defaultStatementTimeout
+    @Option(help: ArgumentHelp("Longest a single query may run, e.g. 30s, 15min, 2h; 0 for no limit. (default: 1h)", valueName: "DURATION"),
+            transform: StatementTimeout.parse)
+    var statementTimeout: StatementTimeout = .standard
 
     @Option(help: ArgumentHelp("On a standby, wait until it has replayed this primary's current WAL insert position (instead of judging by the last replayed transaction's time).",
                                valueName: "URL"))
     var primaryURL: String?
 
-    @Option(help: ArgumentHelp("Longest to wait for a standby to be fresh enough, then exit 75.", valueName: "DURATION"))
-    var replicaWait: String = "10min"
+    @Option(help: ArgumentHelp("Longest to wait for a standby to be fresh enough, then exit 75. (default: 10min)", valueName: "DURATION"),
+            transform: StatementTimeout.parse)
+    var replicaWait: StatementTimeout = "10min"
 
     /// The first server (every command but nightly takes one).
     var settings: ConnectionSettings { ConnectionSettings.resolve(option: databaseURL.first) }
@@ -43,16 +49,7 @@ struct ConnectionOptions: ParsableArguments {
 
     func replica(log: Logger = Logger(label: "keen-reports")) -> ReplicaOptions {
         ReplicaOptions(primary: primaryURL.map { ConnectionSettings(conninfo: $0) },
-                       waitSeconds: StatementTimeout.seconds(replicaWait) ?? 600, log: log)
-    }
-
-    func validate() throws {
-        guard StatementTimeout.isValid(statementTimeout) else {
-            throw ValidationError("--statement-timeout '\(statementTimeout.prefix(32))' is not a duration like 500ms, 30s, 15min, 2h or 0")
-        }
-        guard StatementTimeout.isValid(replicaWait) else {
-            throw ValidationError("--replica-wait '\(replicaWait.prefix(32))' is not a duration like 30s, 10min or 1h")
-        }
+                       waitSeconds: replicaWait.seconds, log: log)
     }
 
     /// For the commands that read one server.
@@ -69,15 +66,18 @@ struct WindowOptions: ParsableArguments {
     @Option(help: ArgumentHelp("End of the window, exclusive: YYYY-MM-DD or an RFC 3339 timestamp.", valueName: "WHEN"))
     var to: String
 
-    @Option(help: ArgumentHelp("IANA time zone where days and hours begin.", valueName: "ZONE"))
-    var tz: String = "UTC"
+    @Option(help: ArgumentHelp("IANA time zone where days and hours begin. (default: UTC)", valueName: "ZONE"), transform: ReportTimeZone.parse)
+    var tz: ReportTimeZone = .utc
 
-    func window() throws -> ReportWindow {
-        try ReportWindow(from: from, to: to, zone: ReportTimeZone.parse(tz))
+    func window() throws(EngineError) -> ReportWindow {
+        let start = try ReportWindow.instant(from, zone: tz, subject: .windowStart)
+        let end = try ReportWindow.instant(to, zone: tz, subject: .windowEnd)
+        guard end > start else { throw .usage("--to must be after --from (got from \(start.utcText), to \(end.utcText))") }
+        return try ReportWindow(from: start, to: end, zone: tz)
     }
 
     func validate() throws {
-        do { _ = try window() } catch let error as EngineError { throw ValidationError(error.message) }
+        do { _ = try window() } catch { throw ValidationError(error.commandLineMessage) }
     }
 }
 
@@ -85,6 +85,28 @@ struct WindowOptions: ParsableArguments {
 extension ReportTimeZone: ExpressibleByArgument {
     public init?(argument: String) { self.init(identifier: argument) }
     public var defaultValueDescription: String { identifier }
+}
+
+extension EngineError {
+    /// The message as the command line says it: when the failure is about a
+    /// value the user gave, the option that gave it comes first.
+    var commandLineMessage: String {
+        switch subject {
+        case .timeZone?: "--tz \(message)"
+        case .windowStart?: "--from \(message)"
+        case .windowEnd?: "--to \(message)"
+        case .userID?: "--user-id \(message)"
+        case nil: message
+        }
+    }
+}
+
+extension CivilDate {
+    /// An option's text as a date, or what it should look like.
+    static func parse(_ text: String) throws -> CivilDate {
+        guard let date = CivilDate(text) else { throw ValidationError("not a date (YYYY-MM-DD)") }
+        return date
+    }
 }
 
 /// How far apart two amounts may be before a reconciliation check reports
@@ -101,6 +123,16 @@ struct ToleranceOptions: ParsableArguments {
 
     func validate() throws {
         guard !tolerance.isNegative else { throw ValidationError("--tolerance must not be negative") }
+    }
+}
+
+extension StatementTimeout {
+    /// An option's text as a duration, or what it should look like.
+    static func parse(_ text: String) throws -> StatementTimeout {
+        guard let duration = StatementTimeout(text) else {
+            throw ValidationError("not a duration like 500ms, 30s, 15min, 2h or 0")
+        }
+        return duration
     }
 }
 
@@ -124,48 +156,41 @@ struct FormatOptions: ParsableArguments {
 
 /// The days a nightly or rollup covers: `--date`, a backfill, or yesterday.
 struct DayOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The day (default: yesterday in --tz).", valueName: "YYYY-MM-DD"))
-    var date: String?
+    @Option(help: ArgumentHelp("The day (default: yesterday in --tz).", valueName: "YYYY-MM-DD"), transform: CivilDate.parse)
+    var date: CivilDate?
 
-    @Option(help: ArgumentHelp("First day of a backfill (inclusive); needs --to-date.", valueName: "YYYY-MM-DD"))
-    var fromDate: String?
+    @Option(help: ArgumentHelp("First day of a backfill (inclusive); needs --to-date.", valueName: "YYYY-MM-DD"),
+            transform: CivilDate.parse)
+    var fromDate: CivilDate?
 
-    @Option(help: ArgumentHelp("Last day of a backfill (inclusive).", valueName: "YYYY-MM-DD"))
-    var toDate: String?
+    @Option(help: ArgumentHelp("Last day of a backfill (inclusive).", valueName: "YYYY-MM-DD"), transform: CivilDate.parse)
+    var toDate: CivilDate?
 
-    @Option(help: ArgumentHelp("IANA time zone where days begin.", valueName: "ZONE"))
-    var tz: String = "UTC"
+    @Option(help: ArgumentHelp("IANA time zone where days begin. (default: UTC)", valueName: "ZONE"), transform: ReportTimeZone.parse)
+    var tz: ReportTimeZone = .utc
 
     func validate() throws {
-        do { _ = try days() } catch let error as EngineError { throw ValidationError(error.message) }
+        do { _ = try days() } catch { throw ValidationError(error.message) }
     }
 
-    func zone() throws -> ReportTimeZone {
-        try ReportTimeZone.parse(tz)
-    }
+    func zone() -> ReportTimeZone { tz }
 
     /// Where the last day ends: what a standby must have replayed.
     func lastWindowEnd() throws -> Timestamp {
         let last = try days().last!
-        return try ReportWindow(days: last, through: last, zone: zone()).to
+        return try ReportWindow(days: last, through: last, zone: tz).to
     }
 
     /// The days, oldest first.
-    func days() throws -> [CivilDate] {
-        func parse(_ text: String, _ option: String) throws -> CivilDate {
-            guard let date = CivilDate(text) else { throw EngineError.usage("\(option) '\(text.prefix(32))' is not a date (YYYY-MM-DD)") }
-            return date
-        }
+    func days() throws(EngineError) -> [CivilDate] {
         switch (date, fromDate, toDate) {
         case (nil, nil, nil):
-            var formatter = TimestampFormatter(zone: try zone())
+            var formatter = TimestampFormatter(zone: tz)
             let now = Timestamp(unixMicroseconds: Int64(Date().timeIntervalSince1970) * 1_000_000)
             return [formatter.localDate(of: now).adding(days: -1)]
         case (let date?, nil, nil):
-            return [try parse(date, "--date")]
-        case (nil, let first?, let last?):
-            let from = try parse(first, "--from-date")
-            let to = try parse(last, "--to-date")
+            return [date]
+        case (nil, let from?, let to?):
             guard from <= to else { throw EngineError.usage("--to-date must not be before --from-date") }
             let count = Int(to.daysSinceUnixEpoch - from.daysSinceUnixEpoch) + 1
             guard count <= 3660 else { throw EngineError.usage("a backfill covers at most 3660 days") }

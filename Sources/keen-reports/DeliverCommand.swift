@@ -29,8 +29,8 @@ struct DeliverCommand: ParsableCommand {
             damaged, 64 a bad delivery file.
             """)
 
-    @Option(help: ArgumentHelp("The day, as nightly wrote it.", valueName: "YYYY-MM-DD"))
-    var date: String
+    @Option(help: ArgumentHelp("The day, as nightly wrote it.", valueName: "YYYY-MM-DD"), transform: CivilDate.parse)
+    var date: CivilDate
 
     @Option(help: ArgumentHelp("Folder holding the day's folder.", valueName: "DIR"))
     var outputDir: String = "output"
@@ -41,7 +41,6 @@ struct DeliverCommand: ParsableCommand {
     var only: [String] = []
 
     func validate() throws {
-        guard CivilDate(date) != nil else { throw ValidationError("--date '\(date.prefix(32))' is not a date (YYYY-MM-DD)") }
         guard delivery.path != nil else { throw ValidationError("give --deliver FILE (or set KEEN_REPORTS_DELIVERY)") }
     }
 
@@ -51,7 +50,7 @@ struct DeliverCommand: ParsableCommand {
         if !unknown.isEmpty {
             throw EngineError.usage("--only \(unknown.joined(separator: ", ")): no such recipient or webhook in \(file.path) (it has \(file.targetNames.joined(separator: ", ")))")
         }
-        let day = try DeliveredDay.read(folder: outputDir + "/" + date, date: CivilDate(date)!)
+        let day = try DeliveredDay.read(folder: outputDir + "/" + date.description, date: date)
         try day.verifyFiles()
         let log = Logger(label: "keen-reports.deliver") { _ in TextLogHandler(interactive: false, prefix: "keen-reports: ") }
         let outcomes = Deliverer(file: file, log: log).deliver(day, only: only.isEmpty ? nil : Set(only))

@@ -35,7 +35,7 @@ struct KeenReportsCommand: ParsableCommand {
             var command = command
             try command.run()
         } catch let error as EngineError {
-            fail(error.message, status: error.status.rawValue)
+            fail(error.commandLineMessage, status: error.status.rawValue)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch {

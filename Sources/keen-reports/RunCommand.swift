@@ -32,8 +32,8 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         try connection.validateOneServer()
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
-        do { _ = try ReportParameters(window: window.window(), userID: userID) } catch let error as EngineError {
-            throw ValidationError(error.message)
+        do { _ = try ReportParameters(window: window.window(), userID: userID) } catch {
+            throw ValidationError(error.commandLineMessage)
         }
     }
 

@@ -152,7 +152,7 @@ import Testing
             """, [window.from.utcText, window.to.utcText], timeZone: tz).map { $0.map { $0 ?? "" } }
         let rows = Array(try TestEnvironment.csv(directory + "/system_health.csv").dropFirst())
         #expect(rows == expected)
-        if window.from == (try ReportWindow.instant("2026-11-10", option: "--from", zone: .utc)) {
+        if window.from == (try ReportWindow.instant("2026-11-10", zone: .utc)) {
             // The generator leaves whole UTC hours without samples; a window starting on the half hour cuts them in two.
             #expect(rows.contains { $0[1] == "0" && $0[2...].allSatisfy(\.isEmpty) }, "an hour without samples is empty")
         }

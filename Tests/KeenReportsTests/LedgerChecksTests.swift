@@ -6,8 +6,8 @@ import Testing
 /// checks, the Stripe refund match, the roll-forward and the kinds.
 @Suite struct LedgerChecksTests {
     static let window = try! ReportWindow(from: "2026-11-10", to: "2026-11-20", zone: .utc)
-    static let inside = try! ReportWindow.instant("2026-11-15T10:00:00Z", option: "--from", zone: .utc)
-    static let before = try! ReportWindow.instant("2026-11-02T10:00:00Z", option: "--from", zone: .utc)
+    static let inside = try! ReportWindow.instant("2026-11-15T10:00:00Z", zone: .utc)
+    static let before = try! ReportWindow.instant("2026-11-02T10:00:00Z", zone: .utc)
 
     static func transaction(_ id: String, _ amount: String, inWindow: Bool, customer: String = "cus_1") -> PaymentIntentGroup.Transaction {
         .init(transactionID: id, accountID: "acct", userID: "user", amount: ExactDecimal(amount)!, inWindow: inWindow, customerID: customer)
@@ -112,7 +112,7 @@ import Testing
 
     @Test func rollforwardTiesOutDayByDay() throws {
         let window = try ReportWindow(from: "2026-11-01T12:00:00Z", to: "2026-11-04", zone: .utc)
-        func at(_ text: String) throws -> Timestamp { try ReportWindow.instant(text, option: "--from", zone: .utc) }
+        func at(_ text: String) throws -> Timestamp { try ReportWindow.instant(text, zone: .utc) }
         var rollforward = LedgerRollforward(window: window)
         #expect(rollforward.dates.map(\.description) == ["2026-11-01", "2026-11-02", "2026-11-03"])
         rollforward.startAccount()

@@ -6,7 +6,7 @@ import Testing
 @Suite struct LedgerPassTests {
     static let window = try! ReportWindow(from: "2026-11-10", to: "2026-11-20", zone: .utc)
 
-    static func at(_ text: String) -> Timestamp { try! ReportWindow.instant(text, option: "--from", zone: .utc) }
+    static func at(_ text: String) -> Timestamp { try! ReportWindow.instant(text, zone: .utc) }
     static func amount(_ text: String) -> ExactDecimal { ExactDecimal(text)! }
 
     static func account(_ id: String = "acct-1", user: String = "user-1", balance: String, purchased: String,

@@ -6,7 +6,7 @@ import Testing
     let berlin = ReportTimeZone(identifier: "Europe/Berlin")!
 
     private func instant(_ text: String, _ zone: ReportTimeZone = .utc) throws -> Timestamp {
-        try ReportWindow.instant(text, option: "--from", zone: zone)
+        try ReportWindow.instant(text, zone: zone)
     }
 
     private func write(_ timestamp: Timestamp, _ zone: ReportTimeZone) -> String {

@@ -26,13 +26,13 @@ public struct SetupChecker {
         /// nil for rollup, which writes no files.
         public var outputDirectory: String?
         public var stripeExport: String?
-        public var statementTimeout: String
+        public var statementTimeout: StatementTimeout
         /// `--deliver`, for nightly.
         public var deliveryFile: String?
 
         public init(command: Command, catalogDirectory: String?, servers: [ConnectionSettings], replica: ReplicaOptions,
                     windowEnd: Timestamp, zones: [ReportTimeZone], outputDirectory: String?, stripeExport: String?,
-                    statementTimeout: String, deliveryFile: String? = nil) {
+                    statementTimeout: StatementTimeout, deliveryFile: String? = nil) {
             self.command = command
             self.catalogDirectory = catalogDirectory
             self.servers = servers
@@ -86,7 +86,7 @@ public struct SetupChecker {
             checks.append(folder.writable())
             checks.append(folder.space())
             if case .nightly = plan.command { checks.append(folder.lock()) }
-            if let longest = folder.longestReport, let limit = StatementTimeout.seconds(plan.statementTimeout), limit > 0,
+            if let longest = folder.longestReport, case let limit = plan.statementTimeout.seconds, limit > 0,
                limit < longest.seconds {
                 checks.append(.warn("statement timeout", """
                     --statement-timeout \(plan.statementTimeout) is shorter than \(longest.name) took on \(longest.day) \

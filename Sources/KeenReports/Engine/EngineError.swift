@@ -24,19 +24,41 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
     /// PostgreSQL's SQLSTATE, when the server failed the statement: code
     /// decides, never the message's text.
     public let sqlState: String?
+    /// The value a user gave that the failure is about. The engine says
+    /// what is wrong with the value (`'Mars/Base' is not a known IANA time
+    /// zone`); the command line, which knows which option gave it, names
+    /// the option (`--tz`).
+    public let subject: Subject?
 
-    public init(_ status: ExitStatus, _ message: String, recoveryConflict: Bool = false, sqlState: String? = nil) {
+    public enum Subject: Sendable, Equatable {
+        /// The report time zone.
+        case timeZone
+        /// The window's start, or its end, as text.
+        case windowStart
+        case windowEnd
+        /// The tenant a run is restricted to.
+        case userID
+    }
+
+    public init(_ status: ExitStatus, _ message: String, recoveryConflict: Bool = false, sqlState: String? = nil,
+                subject: Subject? = nil) {
         self.status = status
         self.message = message
         self.recoveryConflict = recoveryConflict
         self.sqlState = sqlState
+        self.subject = subject
     }
 
     public var description: String { message }
 
     /// The same failure, its message prefixed with where it happened.
     public func prefixed(_ context: String) -> EngineError {
-        EngineError(status, "\(context): \(message)", recoveryConflict: recoveryConflict, sqlState: sqlState)
+        EngineError(status, "\(context): \(message)", recoveryConflict: recoveryConflict, sqlState: sqlState, subject: subject)
+    }
+
+    /// A value the user gave is not one the engine can use.
+    public static func invalid(_ subject: Subject, _ message: String) -> EngineError {
+        EngineError(.usage, message, subject: subject)
     }
 
     public static func usage(_ message: String) -> EngineError { EngineError(.usage, message) }

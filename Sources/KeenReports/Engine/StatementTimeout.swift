@@ -1,16 +1,34 @@
-/// Durations on the command line (`--statement-timeout`, `--replica-wait`):
-/// a whole number with an optional unit that PostgreSQL's `statement_timeout`
-/// understands (ms, s, min, h, d; none is milliseconds; 0 is no limit).
-public enum StatementTimeout {
-    public static func isValid(_ text: String) -> Bool {
-        seconds(text) != nil
-    }
+/// A duration as PostgreSQL's `statement_timeout` takes it: a whole number
+/// with an optional unit (ms, s, min, h, d; none is milliseconds; 0 is no
+/// limit). The command line's `--statement-timeout` and `--replica-wait` are
+/// written so; the engine passes `text` to the server as a bound value.
+public struct StatementTimeout: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// As written, which is what the server is given.
+    public let text: String
+    public let seconds: Double
 
-    /// The duration in seconds, or nil when it is not one.
-    public static func seconds(_ text: String) -> Double? {
+    public init?(_ text: String) {
         let digits = text.prefix { $0.isASCII && $0.isNumber }
         guard !digits.isEmpty, digits.count <= 9, let value = Double(digits) else { return nil }
         let units: [String: Double] = ["": 0.001, "ms": 0.001, "s": 1, "min": 60, "h": 3600, "d": 86400]
-        return units[String(text.dropFirst(digits.count))].map { value * $0 }
+        guard let unit = units[String(text.dropFirst(digits.count))] else { return nil }
+        self.text = text
+        seconds = value * unit
     }
+
+    /// A duration the engine itself writes (a default, a test's).
+    public init(stringLiteral text: String) {
+        guard let duration = StatementTimeout(text) else { preconditionFailure("'\(text)' is not a duration") }
+        self = duration
+    }
+
+    public var description: String { text }
+
+    /// Generous, but a runaway query still ends.
+    public static let standard: StatementTimeout = "1h"
+
+    public static func isValid(_ text: String) -> Bool { StatementTimeout(text) != nil }
+
+    /// The duration in seconds, or nil when it is not one.
+    public static func seconds(_ text: String) -> Double? { StatementTimeout(text)?.seconds }
 }

@@ -15,7 +15,7 @@ public struct NightlyRunner: Sendable {
         public let formats: Set<OutputOptions.Format>
         public let outputDirectory: String
         public let metricsFile: String?
-        public let statementTimeout: String
+        public let statementTimeout: StatementTimeout
         /// The servers to read from: one, or several a backfill spreads its days over.
         public let servers: [ConnectionSettings]
         public let replica: ReplicaOptions
@@ -31,7 +31,7 @@ public struct NightlyRunner: Sendable {
         public init(dates: [CivilDate], zone: ReportTimeZone, jobs: Int = 2, stripeExport: String? = nil,
                     tolerance: ExactDecimal = .zero, formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults,
                     outputDirectory: String, metricsFile: String? = nil,
-                    statementTimeout: String = ReportRunner.defaultStatementTimeout, connection: ConnectionSettings,
+                    statementTimeout: StatementTimeout = .standard, connection: ConnectionSettings,
                     moreServers: [ConnectionSettings] = [], replica: ReplicaOptions = ReplicaOptions()) {
             self.dates = dates
             self.zone = zone

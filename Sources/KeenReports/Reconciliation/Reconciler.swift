@@ -96,7 +96,7 @@ public struct Reconciler {
     }
 
     public func run(_ options: Options, connection settings: ConnectionSettings, output directory: String,
-                    statementTimeout: String = ReportRunner.defaultStatementTimeout,
+                    statementTimeout: StatementTimeout = .standard,
                     replica: ReplicaOptions = ReplicaOptions()) throws -> Outcome {
         if let marking = options.marking {
             // Before waiting for anything: a standby is refused, a missing grant named.

@@ -37,7 +37,7 @@ public struct ReportParameters: Sendable {
         self.window = window
         if let userID {
             guard let canonical = Self.canonicalUUID(userID) else {
-                throw .usage("--user-id '\(userID.prefix(64))' is not a UUID (like 0b7c2a54-7f1e-4c3a-9d2b-5e6f7a8b9c0d)")
+                throw .invalid(.userID, "'\(userID.prefix(64))' is not a UUID (like 0b7c2a54-7f1e-4c3a-9d2b-5e6f7a8b9c0d)")
             }
             self.userID = canonical
         } else {

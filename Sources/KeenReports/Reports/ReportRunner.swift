@@ -24,7 +24,7 @@ public struct ReportRunner {
     /// whose definition allows it split their scan over that many
     /// connections sharing the snapshot (`SplitScan`).
     public func run(_ reports: [ReportDefinition], parameters: ReportParameters, connection settings: ConnectionSettings,
-                    output options: OutputOptions, statementTimeout: String = Self.defaultStatementTimeout,
+                    output options: OutputOptions, statementTimeout: StatementTimeout = .standard,
                     jobs: Int = 1, replica: ReplicaOptions = ReplicaOptions()) throws -> [Written] {
         if parameters.userID != nil, let report = reports.first(where: { $0.platformWide == true }) {
             throw EngineError.usage("\(report.name) is platform-wide: it has no per-user rows, so --user-id cannot restrict it; run it without --user-id")
@@ -52,7 +52,7 @@ public struct ReportRunner {
     /// and the commit succeed, and removed otherwise. On a hot standby the
     /// snapshot is taken once the standby is fresh enough for the window,
     /// and the whole unit starts again when replay cancels it.
-    static func inSnapshot<Result>(settings: ConnectionSettings, parameters: ReportParameters, statementTimeout: String,
+    static func inSnapshot<Result>(settings: ConnectionSettings, parameters: ReportParameters, statementTimeout: StatementTimeout,
                                    directory: String, replica: ReplicaOptions,
                                    _ body: (ReportTransaction, StagedFiles) throws -> Result) throws -> Result {
         try prepareDirectory(directory)
@@ -73,16 +73,13 @@ public struct ReportRunner {
         }
     }
 
-    /// Generous, but a runaway query still ends.
-    public static let defaultStatementTimeout = "1h"
-
     /// What a split scan needs from the run: how many connections, and the
     /// snapshot they share.
     struct SplitContext {
         let jobs: Int
         let snapshot: String
         let settings: ConnectionSettings
-        let statementTimeout: String
+        let statementTimeout: StatementTimeout
     }
 
     func write(_ report: ReportDefinition, transaction: ReportTransaction, parameters: ReportParameters,

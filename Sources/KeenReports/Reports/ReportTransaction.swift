@@ -18,10 +18,10 @@ public final class ReportTransaction {
     /// Begins the transaction with the run's parameters and statement
     /// timeout. With `snapshot`, it sees the snapshot another transaction
     /// exported (`exportSnapshot`) instead of taking its own.
-    public convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: String,
+    public convenience init(connection: PostgresConnection, parameters: ReportParameters, statementTimeout: StatementTimeout,
                             snapshot: String? = nil, readOnly: Bool = true) throws(EngineError) {
         try self.init(connection: connection,
-                      settings: parameters.transactionSettings + [("statement_timeout", statementTimeout)] + Self.plannerSettings,
+                      settings: parameters.transactionSettings + [("statement_timeout", statementTimeout.text)] + Self.plannerSettings,
                       values: parameters.values, snapshot: snapshot, readOnly: readOnly)
     }
 
@@ -54,7 +54,7 @@ public final class ReportTransaction {
             // from the user (the rest the engine renders), so this is a name
             // this machine's time zone database knows but the server's does not.
             let zone = settings.first { $0.0 == "TimeZone" }?.1 ?? ""
-            throw .usage("--tz '\(zone.prefix(64))' is not a time zone the PostgreSQL server knows")
+            throw .invalid(.timeZone, "'\(zone.prefix(64))' is not a time zone the PostgreSQL server knows")
         }
     }
 

@@ -21,7 +21,7 @@ struct SplitScan {
     let split: ReportDefinition.Split
     let settings: ConnectionSettings
     let snapshot: String
-    let statementTimeout: String
+    let statementTimeout: StatementTimeout
 
     func run(jobs: Int, transaction: ReportTransaction, into output: ReportOutput) throws {
         let bounds = try cuts(jobs, on: transaction.connection)
@@ -33,7 +33,7 @@ struct SplitScan {
         let jobs = parts.map { RangeJob(query: query, parameters: parameters, settings: settings, snapshot: snapshot,
                                         statementTimeout: statementTimeout, part: $0) }
         try Parallel.run(jobs.count, { jobs[$0].run() }) {
-            try transaction.stream(query, more: Self.window(ranges[0]), output.recordWriter)
+            _ = try transaction.stream(query, more: Self.window(ranges[0]), output.recordWriter)
         }
         for part in parts {
             if let error = part.error { throw error }
@@ -87,7 +87,7 @@ private struct RangeJob: @unchecked Sendable {
     let parameters: ReportParameters
     let settings: ConnectionSettings
     let snapshot: String
-    let statementTimeout: String
+    let statementTimeout: StatementTimeout
     let part: RangePart
 
     func run() {

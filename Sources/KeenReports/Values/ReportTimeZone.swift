@@ -24,7 +24,7 @@ public struct ReportTimeZone: Sendable, Hashable {
     /// `--tz`'s value, or a usage error (exit 64) that names it.
     public static func parse(_ text: String) throws(EngineError) -> ReportTimeZone {
         guard let zone = ReportTimeZone(identifier: text) else {
-            throw .usage("--tz '\(text.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York; for a fixed offset Etc/GMT-5 is UTC+5)")
+            throw .invalid(.timeZone, "'\(text.prefix(64))' is not a known IANA time zone (e.g. UTC, Europe/Berlin, America/New_York; for a fixed offset Etc/GMT-5 is UTC+5)")
         }
         return zone
     }

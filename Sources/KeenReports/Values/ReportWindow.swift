@@ -7,17 +7,17 @@ public struct ReportWindow: Sendable, Hashable {
 
     public init(from: Timestamp, to: Timestamp, zone: ReportTimeZone) throws(EngineError) {
         guard to > from else {
-            throw .usage("--to must be after --from (got from \(from.utcText), to \(to.utcText))")
+            throw .invalid(.windowEnd, "must be after the window's start (got from \(from.utcText), to \(to.utcText))")
         }
         self.from = from
         self.to = to
         self.zone = zone
     }
 
-    /// Parses `--from` / `--to` as the spec reads them.
+    /// Parses the window's start and end as the spec reads them.
     public init(from fromText: String, to toText: String, zone: ReportTimeZone) throws(EngineError) {
-        try self.init(from: try Self.instant(fromText, option: "--from", zone: zone),
-                      to: try Self.instant(toText, option: "--to", zone: zone),
+        try self.init(from: try Self.instant(fromText, zone: zone, subject: .windowStart),
+                      to: try Self.instant(toText, zone: zone, subject: .windowEnd),
                       zone: zone)
     }
 
@@ -30,10 +30,10 @@ public struct ReportWindow: Sendable, Hashable {
     /// timestamp with an offset (`2026-11-26T13:00:00Z`,
     /// `2026-11-26T08:00:00.5-05:00`) is that instant; one without an offset
     /// is a wall-clock time in `zone`.
-    public static func instant(_ text: String, option: String, zone: ReportTimeZone) throws(EngineError) -> Timestamp {
+    public static func instant(_ text: String, zone: ReportTimeZone, subject: EngineError.Subject = .windowStart) throws(EngineError) -> Timestamp {
         if let date = CivilDate(text) { return zone.startOfDay(date) }
         if let instant = RFC3339.parse(text, zone: zone) { return instant }
-        throw .usage("\(option) '\(text.prefix(64))' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp (2026-11-26T13:00:00Z)")
+        throw .invalid(subject, "'\(text.prefix(64))' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp (2026-11-26T13:00:00Z)")
     }
 }
 

@@ -33,7 +33,7 @@ public struct DailyUsageRollup {
     static let costLimit = ExactDecimal(units: 10_000_000_000, scale: 6)
 
     public func run(days: [CivilDate], zone: ReportTimeZone, settings: ConnectionSettings, dryRun: Bool,
-                    statementTimeout: String = ReportRunner.defaultStatementTimeout,
+                    statementTimeout: StatementTimeout = .standard,
                     onDay: (Day) -> Void = { _ in }) throws -> [Day] {
         let report = try catalog.report(named: "daily_usage")
         let query = catalog.query(named: report.queries[0])

@@ -14,9 +14,9 @@ public struct LedgerMarking: Sendable {
     /// Written into every audit row and the summary.
     public let runID: String
     let settings: ConnectionSettings
-    let statementTimeout: String
+    let statementTimeout: StatementTimeout
 
-    public init(dryRun: Bool, settings: ConnectionSettings, statementTimeout: String = ReportRunner.defaultStatementTimeout,
+    public init(dryRun: Bool, settings: ConnectionSettings, statementTimeout: StatementTimeout = .standard,
                 runID: String = UUID().uuidString.lowercased()) {
         self.dryRun = dryRun
         self.settings = settings
@@ -108,7 +108,7 @@ public struct LedgerMarking: Sendable {
         try connection.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
         // Rolled back when what follows throws, or when the caller never commits.
         let pending = Pending(outcome: Outcome(marks: [], skipped: 0), connection: connection)
-        try connection.execute("SELECT set_config('statement_timeout', $1, true)", [statementTimeout])
+        try connection.execute("SELECT set_config('statement_timeout', $1, true)", [statementTimeout.text])
         let changed = try connection.execute(Self.markSQL, arrays + [runID]).rowsByName.map(Self.mark)
         pending.outcome = Outcome(marks: changed, skipped: candidates.count - changed.count)
         return pending
