@@ -144,14 +144,10 @@ extension ExactDecimal: ExpressibleByArgument {
 
 /// Which files a command writes.
 struct FormatOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Comma-separated list of csv, json, xlsx, or all.", valueName: "LIST"))
-    var format: String = "csv,json"
-
-    var formats: Set<OutputOptions.Format> { (try? OutputOptions.Format.parseList(format)) ?? OutputOptions.Format.defaults }
-
-    func validate() throws {
-        do { _ = try OutputOptions.Format.parseList(format) } catch { throw ValidationError(error.message) }
-    }
+    @Option(name: .customLong("format"), help: ArgumentHelp("Comma-separated list of csv, json, xlsx, or all. (default: csv,json)",
+                                                             valueName: "LIST"),
+            transform: OutputOptions.Format.parseList)
+    var formats: Set<OutputOptions.Format> = OutputOptions.Format.defaults
 }
 
 /// The days a nightly or rollup covers: `--date`, a backfill, or yesterday.

@@ -10,7 +10,7 @@ public struct OutputOptions: Sendable {
                 let name = name.trimmingWhitespaceString().lowercased()
                 if name == "all" { formats.formUnion(allCases); continue }
                 guard let format = Format(rawValue: name) else {
-                    throw .usage("--format '\(text.prefix(40))': unknown format '\(name.prefix(20))' (csv, json, xlsx or all)")
+                    throw .usage("unknown format '\(name.prefix(20))' in '\(text.prefix(40))' (csv, json, xlsx or all)")
                 }
                 formats.insert(format)
             }

@@ -109,51 +109,18 @@ public struct Reconciler {
         }
     }
 
-    /// Runs every check in `transaction` and writes the files into `staging`.
+    /// Runs every check in `transaction`, then stages the files in
+    /// `staging`, and with `--mark` makes the marks and commits them last,
+    /// once every file is staged: a failure before that leaves the ledger as
+    /// it was (WRITES.md). The caller puts the files in place after.
     public func reconcile(_ options: Options, transaction: ReportTransaction, directory: String,
                           staging: StagedFiles) throws -> Outcome {
         let window = options.window
-        let (seed, whyFull, countedBeforeSeed) = try checkedSeed(options.nightly, window: window, transaction: transaction)
-        var ledger = LedgerPass(window: window, tolerance: options.tolerance, seed: seed, keepsCheckpoint: options.nightly != nil,
-                                rollsForward: options.nightly != nil)
-        try transaction.stream(catalog.query(named: "reconciliation_ledger"), as: LedgerRow.self, more: ["since": seed?.asOf.utcText]) {
-            ledger.consume($0)
-        }
-        ledger.finishAccount()
-        var discrepancies = ledger.discrepancies
-
-        // A night probes the day's ended sessions; a long window hashes the ledger's usage.
-        let sessions = options.nightly == nil ? "reconciliation_sessions" : "reconciliation_sessions_ended"
-        try transaction.stream(catalog.query(named: sessions), as: SessionBilling.self) { session in
-            if let discrepancy = session.discrepancy(tolerance: options.tolerance) { discrepancies.append(discrepancy) }
-        }
-        var matcher = options.stripePayments.map { StripeMatcher(payments: $0, window: window, tolerance: options.tolerance) }
-        func check(_ group: PaymentIntentGroup) {
-            discrepancies += PaymentIntentChecks.discrepancies(group, tolerance: options.tolerance)
-            matcher?.consume(group)
-        }
-        var group: PaymentIntentGroup?
-        try transaction.stream(catalog.query(named: "reconciliation_intents"),
-                               as: PaymentIntentGroup.Row.self, more: ["intents": matcher.map { ArrayLiteral.text($0.intentsInWindow) }]) { row in
-            if let finished = PaymentIntentGroup.gather(row, into: &group) { check(finished) }
-        }
-        if let group { check(group) }
-        if var matcher {
-            var userOf: [String: String] = [:]
-            try transaction.stream(catalog.query(named: "reconciliation_customers"), as: BillingCustomer.self) { customer in
-                userOf[customer.customerID] = customer.userID
-            }
-            matcher.finish(userOf: userOf)
-            discrepancies += matcher.discrepancies
-        }
-        try transaction.stream(catalog.query(named: "reconciliation_metrics"), as: MetricsSample.self,
-                               more: ["metrics_tz": options.metricsZone.identifier]) { sample in
-            discrepancies += sample.discrepancies(tolerance: options.tolerance, metricsZone: options.metricsZone,
-                                                                   zone: window.zone)
-        }
-        discrepancies.sort(by: Discrepancy.precedes)
-        var ageing = OpenItemsAgeing()
-        try transaction.stream(catalog.query(named: "reconciliation_ageing"), as: OpenItemsAgeing.Row.self) { ageing.add($0) }
+        let findings = try check(options, transaction: transaction)
+        let ledger = findings.ledger
+        let discrepancies = findings.discrepancies
+        let ageing = findings.ageing
+        let seed = findings.seed
 
         let totals = ledger.totals
         let balanced = totals.closingBalanceTotal - totals.openingBalanceTotal == totals.netChange
@@ -170,7 +137,7 @@ public struct Reconciler {
         // Marks are made now but committed last, after every file is staged.
         var marks: LedgerMarking.Pending?
         if let marking = options.marking {
-            let pending = try marking.apply(LedgerMarking.targets(discrepancies: discrepancies, matched: matcher?.matchedTransactions ?? []),
+            let pending = try marking.apply(LedgerMarking.targets(discrepancies: discrepancies, matched: findings.matched),
                                             window: window, snapshot: transaction)
             marks = pending
             let output = try ReportOutput(name: "reconciliation_marks", columns: LedgerMarking.columns,
@@ -186,7 +153,7 @@ public struct Reconciler {
         var ledgerPass: (kind: String, note: String)?
         if let nightly = options.nightly {
             let checkpoint = LedgerCheckpoint(asOf: window.to, countedFrom: LedgerCheckpoint.countedFrom(asOf: window.to),
-                                              transactionsCounted: countedBeforeSeed + ledger.transactionsCounted,
+                                              transactionsCounted: findings.countedBeforeSeed + ledger.transactionsCounted,
                                               lastFullPass: seed?.lastFullPass ?? nightly.date, accounts: ledger.checkpointAccounts)
             let file = try staging.create(directory + "/" + LedgerCheckpoint.fileName)
             try checkpoint.write(to: file)
@@ -196,7 +163,7 @@ public struct Reconciler {
                                               formats: options.formats, generatedAt: generatedAt, staging: staging)
             }
             ledgerPass = seed.map { ("incremental", "from the checkpoint of \($0.day?.description ?? "?") (transactions since \($0.asOf.utcText))") }
-                ?? ("full", whyFull ?? "a full pass")
+                ?? ("full", findings.whyFull ?? "a full pass")
         }
         let summary = ReconciliationSummary(options: options, parameters: parametersJSON, generatedAt: generatedAt,
                                             totals: totals, balanced: balanced, discrepancies: discrepancies,
@@ -231,29 +198,6 @@ public struct Reconciler {
         for row in rollforward.rows { try output.write(row) }
         try output.finish()
         return output.files.map { Outcome.File(path: $0.path, rows: output.rowCount, report: "ledger_rollforward") }
-    }
-
-    /// The checkpoint a night may start from, checked against the ledger as
-    /// it is now: when the count of transactions created in its recounted
-    /// days has changed (a backdated insert, a delete), history moved behind
-    /// it and the night makes a full pass instead. Returns the seed, or why
-    /// none, and the count of transactions before the seed's end that the
-    /// next checkpoint counts (the pass itself counts the rows it reads).
-    private func checkedSeed(_ nightly: NightlyLedger?, window: ReportWindow,
-                             transaction: ReportTransaction) throws -> (seed: LedgerCheckpoint?, whyFull: String?, counted: Int64) {
-        guard let nightly else { return (nil, nil, 0) }
-        guard let checkpoint = nightly.checkpoint else { return (nil, nightly.whyFull, 0) }
-        var checked: Int64 = 0, kept: Int64 = 0
-        try transaction.stream(catalog.query(named: "reconciliation_recent_count"), as: RecentTransactionCounts.self,
-                               more: ["since": checkpoint.asOf.utcText, "checked_from": checkpoint.countedFrom.utcText,
-                                      "kept_from": LedgerCheckpoint.countedFrom(asOf: window.to).utcText]) { counts in
-            checked = counts.checked
-            kept = counts.kept
-        }
-        guard checked == checkpoint.transactionsCounted else {
-            return (nil, "history changed behind the checkpoint of \(checkpoint.day?.description ?? "?"): \(checked) transactions were created from \(checkpoint.countedFrom.utcText) to \(checkpoint.asOf.utcText), the checkpoint counted \(checkpoint.transactionsCounted)", 0)
-        }
-        return (checkpoint, nil, kept)
     }
 
     static func parametersJSON(_ options: Options) -> JSONValue {
