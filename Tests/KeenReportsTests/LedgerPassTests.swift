@@ -19,9 +19,9 @@ import Testing
                     at instant: String, user: String? = nil, session: String? = "session-1", intent: String = "",
                     status: String? = nil) -> LedgerRow {
         LedgerRow(account: account,
-                  transaction: .init(id: id, userID: user ?? account.userID, type: type, amount: Self.amount(amount),
-                                     balanceAfter: Self.amount(after), sessionID: session, paymentIntentID: intent,
-                                     createdAt: at(instant), reconciliationStatus: status))
+                  transaction: .init(id: id, otherUserID: user.flatMap { $0 == account.userID ? nil : $0 }, type: type,
+                                     amount: Self.amount(amount), balanceAfter: Self.amount(after), namesSession: session != nil,
+                                     paymentIntentID: intent, createdAt: at(instant), reconciliationStatus: status))
     }
 
     static func pass(_ rows: [LedgerRow], tolerance: String = "0") -> LedgerPass {

@@ -16,12 +16,11 @@ extension NightlyRunner {
         TemporaryFiles.shared.registerFolder(staging)
         defer { TemporaryFiles.shared.unregisterFolder(staging) }
         do {
-            let connection = try PostgresConnection(server)
-            let serverState = try StandbyFreshness.ensure(connection, windowEnd: window.to, options: options.replica)
-            let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: options.statementTimeout)
+            let session = ReadSession(settings: server, statementTimeout: options.statementTimeout, replica: options.replica)
+            let (transaction, serverState) = try session.begin(parameters)
             let jobs = NightlyJob.all(in: catalog)
             try RowSecurityCheck(queries: jobs.flatMap(\.queryNames).map(catalog.query(named:)), tenant: false)
-                .verify(on: connection)
+                .verify(on: transaction.connection)
             let snapshot = try transaction.exportSnapshot()
             try afterSnapshot?()
 
@@ -36,13 +35,11 @@ extension NightlyRunner {
 
             // Workers import the exported snapshot; this thread's transaction
             // stays open (and so the snapshot valid) until they are done.
-            let timeout = options.statementTimeout
             let log = self.log
             Parallel.run(min(options.jobs, jobs.count) - 1, { _ in
                 // A worker that cannot join leaves its share to the others, and says so.
                 do {
-                    let transaction = try ReportTransaction(connection: try PostgresConnection(server), parameters: parameters,
-                                                            statementTimeout: timeout, snapshot: snapshot)
+                    let transaction = try session.joining(snapshot, parameters: parameters)
                     context.work(queue, transaction: transaction)
                     try transaction.commit()
                 } catch {
@@ -53,8 +50,8 @@ extension NightlyRunner {
 
             let order = jobs.flatMap(\.reports)
             let results = queue.finished.sorted { order.firstIndex(of: $0.name)! < order.firstIndex(of: $1.name)! }
-            if let conflict = results.first(where: \.recoveryConflict) {
-                throw EngineError(.engineFailure, "report \(conflict.name): \(conflict.error ?? "cancelled")", recoveryConflict: true)
+            if let conflict = results.first(where: \.recoveryConflict), let failure = conflict.failure {
+                throw failure.prefixed("report \(conflict.name)")
             }
             let status: ExitStatus = results.contains { !$0.succeeded } ? .engineFailure
                 : results.contains { ($0.discrepancyCounts?.values.reduce(0, +) ?? 0) > 0 } ? .discrepancies : .clean

@@ -55,11 +55,14 @@ public struct NightlyJobResult: Sendable {
     public let succeeded: Bool
     public let durationSeconds: Double
     public let files: [File]
-    public let error: String?
+    /// Why it failed, as the engine said it (nil when it succeeded).
+    public let failure: EngineError?
     /// Per discrepancy type, for the reconciliation job.
-    public let discrepancyCounts: [String: Int64]?
+    public let discrepancyCounts: [DiscrepancyType: Int64]?
+
+    public var error: String? { failure?.message }
     /// Failed because a hot standby's replay cancelled it: the day is retried.
-    public var recoveryConflict = false
+    public var recoveryConflict: Bool { failure?.recoveryConflict ?? false }
 }
 
 /// The jobs still to run, shared by the workers.

@@ -25,16 +25,15 @@ struct JobContext: @unchecked Sendable {
                 try staging.commitAll()
                 results = job.reports.map { report in
                     NightlyJobResult(name: report, succeeded: true, durationSeconds: Date().timeIntervalSince(started),
-                                     files: files[report] ?? [], error: nil, discrepancyCounts: report == job.name ? counts : nil)
+                                     files: files[report] ?? [], failure: nil, discrepancyCounts: report == job.name ? counts : nil)
                 }
             } catch {
                 staging.discardAll()
                 _ = try? transaction.connection.execute("ROLLBACK TO SAVEPOINT nightly_job")
+                let failure = error as? EngineError ?? .engine("\(error)")
                 results = job.reports.map { report in
-                    var result = NightlyJobResult(name: report, succeeded: false, durationSeconds: Date().timeIntervalSince(started),
-                                                  files: [], error: (error as? EngineError)?.message ?? "\(error)", discrepancyCounts: nil)
-                    result.recoveryConflict = (error as? EngineError)?.recoveryConflict ?? false
-                    return result
+                    NightlyJobResult(name: report, succeeded: false, durationSeconds: Date().timeIntervalSince(started),
+                                     files: [], failure: failure, discrepancyCounts: nil)
                 }
             }
             for result in results {
@@ -45,7 +44,7 @@ struct JobContext: @unchecked Sendable {
     }
 
     private func run(_ job: NightlyJob, transaction: ReportTransaction, staging: StagedFiles,
-                     started: Date) throws -> ([String: [NightlyJobResult.File]], [String: Int64]?) {
+                     started: Date) throws -> ([String: [NightlyJobResult.File]], [DiscrepancyType: Int64]?) {
         switch job {
         case .report(let definition):
             let written = try ReportRunner(catalog: catalog).write(
@@ -64,7 +63,7 @@ struct JobContext: @unchecked Sendable {
             let files = Dictionary(grouping: outcome.files, by: \.report).mapValues { files in
                 files.map { NightlyJobResult.File(name: URL(fileURLWithPath: $0.path).lastPathComponent, rows: $0.rows) }
             }
-            return (files, Dictionary(uniqueKeysWithValues: outcome.counts.map { ($0.key.rawValue, $0.value) }))
+            return (files, outcome.counts)
         }
     }
 }

@@ -46,7 +46,7 @@ struct PrometheusMetrics {
                })
         if let counts = results.first(where: { $0.discrepancyCounts != nil })?.discrepancyCounts {
             metric("keen_reports_reconciliation_discrepancies", "Discrepancies the reconciliation found, per type.",
-                   DiscrepancyType.allCases.map { ("{type=\"\($0.rawValue)\"}", String(counts[$0.rawValue] ?? 0)) })
+                   DiscrepancyType.allCases.map { ("{type=\"\($0.rawValue)\"}", String(counts[$0] ?? 0)) })
         }
         if !deliveries.isEmpty {
             // A target the night's outcome did not concern (skipped) has not failed.

@@ -103,7 +103,7 @@ struct LedgerPass {
                                                  expected: .amount(expected), actual: .amount(balanceAfter),
                                                  detail: "balance_after \(balanceAfter.formatted(places: 4)) is not the previous balance \(state.previousBalance.formatted(places: 4)) plus the amount \(amount.formatted(places: 4))"))
             }
-            if let transactionUser = transaction.userID, transactionUser != state.userID {
+            if let transactionUser = transaction.otherUserID {
                 discrepancies.append(Discrepancy(.accountUserMismatch, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  expected: .text(state.userID), actual: .text(transactionUser),
                                                  detail: "the transaction's user \(transactionUser) does not own account \(state.id)"))
@@ -113,7 +113,7 @@ struct LedgerPass {
                                                  actual: .amount(amount),
                                                  detail: "a \(kind.noun) of \(amount.formatted(places: 4)) has the wrong sign (purchases and credit refunds add credits, usage and payment refunds take them)"))
             }
-            if kind == .usage && transaction.sessionID == nil {
+            if kind == .usage && !transaction.namesSession {
                 discrepancies.append(Discrepancy(.usageWithoutSession, accountID: state.id, userID: state.userID, transactionID: transactionID,
                                                  actual: .amount(amount), detail: "a usage transaction names no agent session"))
             }

@@ -102,8 +102,8 @@ public struct Reconciler {
             // Before waiting for anything: a standby is refused, a missing grant named.
             try WriteTarget.marking.verify(on: try PostgresConnection(settings), checkPrivileges: !marking.dryRun)
         }
-        return try ReportRunner.inSnapshot(settings: settings, parameters: try ReportParameters(window: options.window),
-                                    statementTimeout: statementTimeout, directory: directory, replica: replica) { transaction, staging in
+        let session = ReadSession(settings: settings, statementTimeout: statementTimeout, replica: replica)
+        return try session.inSnapshot(try ReportParameters(window: options.window), directory: directory) { transaction, staging in
             try RowSecurityCheck(queries: Self.queries.map(catalog.query(named:)), tenant: false).verify(on: transaction.connection)
             return try reconcile(options, transaction: transaction, directory: directory, staging: staging)
         }

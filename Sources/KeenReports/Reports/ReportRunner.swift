@@ -29,14 +29,13 @@ public struct ReportRunner {
         if parameters.userID != nil, let report = reports.first(where: { $0.platformWide == true }) {
             throw EngineError.usage("\(report.name) is platform-wide: it has no per-user rows, so --user-id cannot restrict it; run it without --user-id")
         }
-        return try Self.inSnapshot(settings: settings, parameters: parameters, statementTimeout: statementTimeout,
-                            directory: options.directory, replica: replica) { transaction, staging in
+        let session = ReadSession(settings: settings, statementTimeout: statementTimeout, replica: replica)
+        return try session.inSnapshot(parameters, directory: options.directory) { transaction, staging in
             try RowSecurityCheck(queries: reports.flatMap { $0.queries.map(catalog.query(named:)) },
                                  tenant: parameters.userID != nil, offersTenant: true).verify(on: transaction.connection)
             var split: SplitContext?
             if jobs > 1 && reports.contains(where: { $0.split != nil }) {
-                split = SplitContext(jobs: jobs, snapshot: try transaction.exportSnapshot(), settings: settings,
-                                     statementTimeout: statementTimeout)
+                split = SplitContext(jobs: jobs, snapshot: try transaction.exportSnapshot(), session: session)
             }
             var written: [Written] = []
             for report in reports {
@@ -47,39 +46,12 @@ public struct ReportRunner {
         }
     }
 
-    /// Runs `body` in a read-only snapshot on a new connection, with files
-    /// staged in `directory`: the files are put in place only when `body`
-    /// and the commit succeed, and removed otherwise. On a hot standby the
-    /// snapshot is taken once the standby is fresh enough for the window,
-    /// and the whole unit starts again when replay cancels it.
-    static func inSnapshot<Result>(settings: ConnectionSettings, parameters: ReportParameters, statementTimeout: StatementTimeout,
-                                   directory: String, replica: ReplicaOptions,
-                                   _ body: (ReportTransaction, StagedFiles) throws -> Result) throws -> Result {
-        try prepareDirectory(directory)
-        return try RecoveryConflictRetry.run("the run", options: replica) { _ in
-            let connection = try PostgresConnection(settings)
-            _ = try StandbyFreshness.ensure(connection, windowEnd: parameters.window.to, options: replica)
-            let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout)
-            let staging = StagedFiles()
-            do {
-                let result = try body(transaction, staging)
-                try transaction.commit()
-                try staging.commitAll()
-                return result
-            } catch {
-                staging.discardAll()
-                throw error
-            }
-        }
-    }
-
     /// What a split scan needs from the run: how many connections, and the
     /// snapshot they share.
     struct SplitContext {
         let jobs: Int
         let snapshot: String
-        let settings: ConnectionSettings
-        let statementTimeout: StatementTimeout
+        let session: ReadSession
     }
 
     func write(_ report: ReportDefinition, transaction: ReportTransaction, parameters: ReportParameters,
@@ -124,8 +96,8 @@ public struct ReportRunner {
 
     private func produceSplit(_ report: ReportDefinition, plan: ReportDefinition.Split, split: SplitContext,
                               transaction: ReportTransaction, parameters: ReportParameters, output: ReportOutput) throws {
-        try SplitScan(query: catalog.query(named: report.queries[0]), parameters: parameters, split: plan, settings: split.settings,
-                      snapshot: split.snapshot, statementTimeout: split.statementTimeout)
+        try SplitScan(query: catalog.query(named: report.queries[0]), parameters: parameters, split: plan, session: split.session,
+                      snapshot: split.snapshot)
             .run(jobs: split.jobs, transaction: transaction, into: output)
     }
 

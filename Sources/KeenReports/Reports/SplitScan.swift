@@ -19,9 +19,8 @@ struct SplitScan {
     let query: QueryFile
     let parameters: ReportParameters
     let split: ReportDefinition.Split
-    let settings: ConnectionSettings
+    let session: ReadSession
     let snapshot: String
-    let statementTimeout: StatementTimeout
 
     func run(jobs: Int, transaction: ReportTransaction, into output: ReportOutput) throws {
         let bounds = try cuts(jobs, on: transaction.connection)
@@ -30,8 +29,7 @@ struct SplitScan {
             RangePart(fragment: try output.fragment(index), from: ranges[index].from, to: ranges[index].to)
         }
         defer { parts.forEach { $0.fragment.discard() } }
-        let jobs = parts.map { RangeJob(query: query, parameters: parameters, settings: settings, snapshot: snapshot,
-                                        statementTimeout: statementTimeout, part: $0) }
+        let jobs = parts.map { RangeJob(query: query, parameters: parameters, session: session, snapshot: snapshot, part: $0) }
         try Parallel.run(jobs.count, { jobs[$0].run() }) {
             _ = try transaction.stream(query, more: Self.window(ranges[0]), output.recordWriter)
         }
@@ -85,16 +83,13 @@ private final class RangePart: @unchecked Sendable {
 private struct RangeJob: @unchecked Sendable {
     let query: QueryFile
     let parameters: ReportParameters
-    let settings: ConnectionSettings
+    let session: ReadSession
     let snapshot: String
-    let statementTimeout: StatementTimeout
     let part: RangePart
 
     func run() {
         do {
-            let connection = try PostgresConnection(settings)
-            let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: statementTimeout,
-                                                    snapshot: snapshot)
+            let transaction = try session.joining(snapshot, parameters: parameters)
             try transaction.stream(query, more: SplitScan.window((part.from, part.to)), part.fragment.recordWriter)
             try transaction.commit()
         } catch {
