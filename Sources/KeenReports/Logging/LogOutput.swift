@@ -1,9 +1,10 @@
 import Foundation
+import Synchronization
 
 /// Where the engine's log handlers write: whole lines, one writer at a time,
 /// on stderr by default (stdout stays for data).
-public final class LogOutput: @unchecked Sendable {
-    private let lock = NSLock()
+public final class LogOutput: Sendable {
+    private let oneWriter = Mutex(())
     private let write: @Sendable (String) -> Void
 
     public init(write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
@@ -11,6 +12,6 @@ public final class LogOutput: @unchecked Sendable {
     }
 
     func emit(_ text: String) {
-        lock.withLock { write(text) }
+        oneWriter.withLock { _ in write(text) }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// What every worker of one day shares; immutable.
-struct JobContext: @unchecked Sendable {
+struct JobContext: Sendable {
     let catalog: ReportCatalog
     let parameters: ReportParameters
     let reconciliation: Reconciler.Options

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A file that appears whole or not at all: written under a temporary name
 /// in the destination folder, then renamed over the final name on `commit`.
@@ -133,24 +134,23 @@ public final class AtomicFile {
 
 /// The temporary files and staging folders not yet committed or discarded,
 /// so that an interrupt can remove them before the process exits.
-public final class TemporaryFiles: @unchecked Sendable {
+public final class TemporaryFiles: Sendable {
     public static let shared = TemporaryFiles()
-    private let lock = NSLock()
-    private var paths: Set<String> = []
-    private var folders: Set<String> = []
+    private let registered = Mutex((paths: Set<String>(), folders: Set<String>()))
 
-    func register(_ path: String) { lock.withLock { _ = paths.insert(path) } }
-    func unregister(_ path: String) { lock.withLock { _ = paths.remove(path) } }
-    func registerFolder(_ path: String) { lock.withLock { _ = folders.insert(path) } }
-    func unregisterFolder(_ path: String) { lock.withLock { _ = folders.remove(path) } }
+    func register(_ path: String) { registered.withLock { _ = $0.paths.insert(path) } }
+    func unregister(_ path: String) { registered.withLock { _ = $0.paths.remove(path) } }
+    func registerFolder(_ path: String) { registered.withLock { _ = $0.folders.insert(path) } }
+    func unregisterFolder(_ path: String) { registered.withLock { _ = $0.folders.remove(path) } }
 
     /// Removes every registered file and folder.
     public func removeAll() {
-        lock.withLock {
-            for path in paths { unlink(path) }
-            for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
-            paths.removeAll()
-            folders.removeAll()
+        registered.withLock { registered in
+            for path in registered.paths { unlink(path) }
+            // A folder already gone (or never made) is what removal wants.
+            for folder in registered.folders { try? FileManager.default.removeItem(atPath: folder) }
+            registered.paths.removeAll()
+            registered.folders.removeAll()
         }
     }
 }

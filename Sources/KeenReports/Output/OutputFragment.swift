@@ -2,6 +2,7 @@
 /// range of a split scan), into temporary files beside the output's own; the
 /// output appends their bytes in order (`ReportOutput.append`), so
 /// formatting runs on as many threads as there are ranges. CSV and JSON only.
+/// Unchecked: one thread writes it, then hands it over, joined, to the output.
 final class OutputFragment: @unchecked Sendable {
     let csv: CSVReportWriter?
     let json: JSONReportWriter?

@@ -66,6 +66,8 @@ struct SplitScan {
 }
 
 /// One range after the first: its window and the fragment its thread formats.
+/// Unchecked: only the range's own thread touches `fragment` and `error`
+/// until `Parallel.run` has joined it; then only the caller does.
 private final class RangePart: @unchecked Sendable {
     let fragment: OutputFragment
     let from: Timestamp
@@ -80,7 +82,7 @@ private final class RangePart: @unchecked Sendable {
 }
 
 /// One range's connection, run on its own thread: its rows into its fragment.
-private struct RangeJob: @unchecked Sendable {
+private struct RangeJob: Sendable {
     let query: QueryFile
     let parameters: ReportParameters
     let session: ReadSession
