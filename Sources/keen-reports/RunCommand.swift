@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var window: WindowOptions
 
-    @Option(help: ArgumentHelp("Only this user's rows (for trees, the root's user).", valueName: "UUID"))
+    @Option(help: ArgumentHelp("Only this user's rows (for trees, the root's user).", valueName: "UUID"), transform: ReportParameters.userID)
     var userID: String?
 
     @OptionGroup var format: FormatOptions
@@ -32,9 +32,6 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         try connection.validateOneServer()
         guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be between 1 and 64") }
-        do { _ = try ReportParameters(window: window.window(), userID: userID) } catch {
-            throw ValidationError(error.commandLineMessage)
-        }
     }
 
     func run() throws {

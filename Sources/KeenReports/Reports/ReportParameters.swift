@@ -35,14 +35,16 @@ public struct ReportParameters: Sendable {
 
     public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {
         self.window = window
-        if let userID {
-            guard let canonical = Self.canonicalUUID(userID) else {
-                throw .invalid(.userID, "'\(userID.prefix(64))' is not a UUID (like 0b7c2a54-7f1e-4c3a-9d2b-5e6f7a8b9c0d)")
-            }
-            self.userID = canonical
-        } else {
-            self.userID = nil
+        self.userID = try userID.map(Self.userID)
+    }
+
+    /// A user id as the engine renders it (the canonical lowercase form), or
+    /// an error that says the text is not one.
+    public static func userID(_ text: String) throws(EngineError) -> String {
+        guard let canonical = canonicalUUID(text) else {
+            throw .invalid(.userID, "'\(text.prefix(64))' is not a UUID (like 0b7c2a54-7f1e-4c3a-9d2b-5e6f7a8b9c0d)")
         }
+        return canonical
     }
 
     /// Setting name → value for the run's transaction: the report time zone
