@@ -52,8 +52,8 @@ import Testing
         ]
         let targets = LedgerMarking.targets(discrepancies: discrepancies, matched: ["t1", "t2"])
         #expect(targets.count == 2)
-        #expect(targets["t1"]?.status == "disputed" && targets["t1"]?.reason == "AMOUNT_MISMATCH;CUSTOMER_MISMATCH")
-        #expect(targets["t2"]?.status == "reconciled" && targets["t2"]?.reason == "matched")
+        #expect(targets["t1"]?.status == .disputed && targets["t1"]?.reason == "AMOUNT_MISMATCH;CUSTOMER_MISMATCH")
+        #expect(targets["t2"]?.status == .reconciled && targets["t2"]?.reason == "matched")
     }
 
     @Test func daysOfABackfillGoRoundTheServers() {

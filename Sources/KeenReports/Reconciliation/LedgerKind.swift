@@ -12,12 +12,12 @@ enum LedgerKind: Equatable, Sendable {
     case other
 
     init(type: String, carriesIntent: Bool) {
-        switch type {
-        case "purchase": self = .purchase
-        case "usage": self = .usage
-        case "refund": self = carriesIntent ? .paymentRefund : .creditRefund
-        case "adjustment": self = .adjustment
-        default: self = .other
+        switch TransactionType(rawValue: type) {
+        case .purchase: self = .purchase
+        case .usage: self = .usage
+        case .refund: self = carriesIntent ? .paymentRefund : .creditRefund
+        case .adjustment: self = .adjustment
+        case nil: self = .other
         }
     }
 

@@ -27,7 +27,7 @@ struct OpenItemsAgeing {
         }
 
         init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
-            disputed = row.text(columns.kind) == "disputed"
+            disputed = row.text(columns.kind) == ReconciliationStatus.disputed.rawValue
             bucket = Bucket(name: row.text(columns.bucket) ?? "", count: try row.integer(columns.transactions) ?? 0,
                             sum: try row.decimal(columns.amount) ?? .zero)
         }

@@ -5,8 +5,8 @@ struct ReconciliationSummary {
 
     /// The transaction types and statuses the schema names; others found in
     /// the data are listed after them.
-    static let knownTypes = ["purchase", "usage", "refund", "adjustment"]
-    static let knownStatuses = ["pending", "reconciled", "disputed", LedgerTotals.unsetStatus]
+    static let knownTypes = TransactionType.allCases.map(\.rawValue)
+    static let knownStatuses = ReconciliationStatus.allCases.map(\.rawValue) + [LedgerTotals.unsetStatus]
 
     init(options: Reconciler.Options, parameters: JSONValue, generatedAt: String, totals: LedgerTotals, balanced: Bool,
          discrepancies: [Discrepancy], ageing: OpenItemsAgeing, marked: LedgerMarking.Outcome?,

@@ -30,12 +30,12 @@ public struct LedgerMarking: Sendable {
         let accountID: String?
         let userID: String?
         let oldStatus: String?
-        let newStatus: String
+        let newStatus: ReconciliationStatus
         let reason: String
 
         var row: KeyValuePairs<String, ReportValue> {
             ["transaction_id": .uuid(transactionID), "account_id": .uuid(accountID), "user_id": .uuid(userID),
-             "old_status": .text(oldStatus), "new_status": .text(newStatus), "reason": .text(reason)]
+             "old_status": .text(oldStatus), "new_status": .text(newStatus.rawValue), "reason": .text(reason)]
         }
     }
 
@@ -43,8 +43,8 @@ public struct LedgerMarking: Sendable {
     public struct Outcome: Sendable {
         let marks: [Mark]
         public let skipped: Int
-        public var reconciled: Int { marks.filter { $0.newStatus == "reconciled" }.count }
-        public var disputed: Int { marks.filter { $0.newStatus == "disputed" }.count }
+        public var reconciled: Int { marks.filter { $0.newStatus == .reconciled }.count }
+        public var disputed: Int { marks.filter { $0.newStatus == .disputed }.count }
     }
 
     public static let columns = [
@@ -59,13 +59,13 @@ public struct LedgerMarking: Sendable {
     /// Transaction id → (new status, reason): every transaction a
     /// discrepancy names is disputed; a matched purchase no discrepancy
     /// names is reconciled.
-    static func targets(discrepancies: [Discrepancy], matched: [String]) -> [String: (status: String, reason: String)] {
+    static func targets(discrepancies: [Discrepancy], matched: [String]) -> [String: (status: ReconciliationStatus, reason: String)] {
         var types: [String: Set<String>] = [:]
         for discrepancy in discrepancies {
             if let id = discrepancy.transactionID { types[id, default: []].insert(discrepancy.type.rawValue) }
         }
-        var targets = types.mapValues { (status: "disputed", reason: $0.sorted().joined(separator: ";")) }
-        for id in matched where targets[id] == nil { targets[id] = (status: "reconciled", reason: "matched") }
+        var targets = types.mapValues { (status: ReconciliationStatus.disputed, reason: $0.sorted().joined(separator: ";")) }
+        for id in matched where targets[id] == nil { targets[id] = (status: .reconciled, reason: "matched") }
         return targets
     }
 
@@ -94,10 +94,10 @@ public struct LedgerMarking: Sendable {
     /// in the window and pending (what a dry run reports); then, unless dry,
     /// changes them in one transaction of its own, left open for the caller
     /// to commit.
-    func apply(_ targets: [String: (status: String, reason: String)], window: ReportWindow,
+    func apply(_ targets: [String: (status: ReconciliationStatus, reason: String)], window: ReportWindow,
                snapshot transaction: ReportTransaction) throws(EngineError) -> Pending {
         let ids = targets.keys.sorted()
-        let statuses = ids.map { targets[$0]!.status }
+        let statuses = ids.map { targets[$0]!.status.rawValue }
         let reasons = ids.map { targets[$0]!.reason }
         let arrays = [ArrayLiteral.text(ids), ArrayLiteral.text(statuses), ArrayLiteral.text(reasons),
                       window.from.utcText, window.to.utcText]
@@ -114,9 +114,13 @@ public struct LedgerMarking: Sendable {
         return pending
     }
 
-    private static func mark(_ row: QueryResult.Row) -> Mark {
-        Mark(transactionID: row["transaction_id"] ?? "", accountID: row["account_id"], userID: row["user_id"],
-             oldStatus: row["old_status"], newStatus: row["new_status"] ?? "", reason: row["reason"] ?? "")
+    /// A row of either statement; its new status is one the engine sent.
+    private static func mark(_ row: QueryResult.Row) throws(EngineError) -> Mark {
+        guard let newStatus = row["new_status"].flatMap(ReconciliationStatus.init(rawValue:)) else {
+            throw .engine("the marking statement returned a status the engine did not send: \(row["new_status"] ?? "NULL")")
+        }
+        return Mark(transactionID: row["transaction_id"] ?? "", accountID: row["account_id"], userID: row["user_id"],
+                    oldStatus: row["old_status"], newStatus: newStatus, reason: row["reason"] ?? "")
     }
 
     /// The targets in the window whose status may change, as the snapshot
