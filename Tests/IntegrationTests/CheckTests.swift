@@ -122,6 +122,23 @@ import Testing
         #expect(!long.stdout.contains("statement timeout"), "\(long.stdout)")
     }
 
+    /// A query that names a column the server's schema lacks, and a report
+    /// whose query renamed its column, each fail as the run would (70),
+    /// naming the query; the rest of the catalogue still prepares.
+    @Test func aQueryTheServerCannotPrepareOrThatLostItsColumnIs70() throws {
+        let catalog = try TestEnvironment.catalogWith([("renamed", "SELECT 1::int8 AS m"),
+                                                       ("drifted", "SELECT count(no_such_column)::int8 AS n FROM users")])
+        let window = ["--from", "2026-11-10", "--to", "2026-11-20"]
+        let result = try Self.check(["run", "renamed", "drifted", "cost_per_tool", "--catalog", catalog] + window)
+        #expect(result.status == 70, "\(result.stdout)\(result.stderr)")
+        #expect(Self.line(result, "query renamed") == "FAIL  query renamed: it returns the columns m; report renamed writes n", "\(result.stdout)")
+        #expect(Self.line(result, "query drifted").hasPrefix("FAIL  query drifted: query failed: ERROR:  column \"no_such_column\" does not exist"),
+                "\(result.stdout)")
+        #expect(!result.stdout.contains("query cost_per_tool"), "\(result.stdout)")
+        let fine = try Self.check(["run", "cost_per_tool", "--catalog", catalog] + window)
+        #expect(fine.status == 0 && Self.line(fine, "queries").hasPrefix("ok    queries: 2 prepare on the server"), "\(fine.stdout)")
+    }
+
     @Test func checkWritesNothing() throws {
         let admin = try TestEnvironment.databaseURL()
         let auditThrough = Int64(try TestEnvironment.count("SELECT coalesce(max(id), 0) FROM audit_log", url: admin))

@@ -163,6 +163,7 @@ public struct SetupChecker {
                     checks.append(.ok("table \(access.table)", "\(access.role) may read every row"))
                 }
             }
+            checks += QueryShapeCheck(queries: queries, catalog: catalog).checks(on: connection)
             if let write = plan.writeTarget, !standby, write.privileges {
                 for grant in try write.target.grants(on: connection) {
                     checks.append(grant.granted ? .ok("privilege", "\(grant.privilege.grant)") : .fail("privilege", grant.problem))
