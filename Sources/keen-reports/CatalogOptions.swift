@@ -37,7 +37,7 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Longest to wait for a standby to be fresh enough, then exit 75. (default: 10min)", valueName: "DURATION"),
             transform: StatementTimeout.parse)
-    var replicaWait: StatementTimeout = "10min"
+    var replicaWait = StatementTimeout("10min")!
 
     /// The first server (every command but nightly takes one).
     var settings: ConnectionSettings { ConnectionSettings.resolve(option: databaseURL.first) }
@@ -168,8 +168,6 @@ struct DayOptions: ParsableArguments {
     func validate() throws {
         do { _ = try days() } catch { throw ValidationError(error.message) }
     }
-
-    func zone() -> ReportTimeZone { tz }
 
     /// Where the last day ends: what a standby must have replayed.
     func lastWindowEnd() throws -> Timestamp {

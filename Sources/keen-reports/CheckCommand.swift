@@ -45,7 +45,7 @@ struct CheckNightlyCommand: ParsableCommand {
 
     func run() throws {
         try output.check(.nightly, catalog: nightly.catalog, connection: nightly.connection, servers: nightly.connection.servers,
-                         windowEnd: try nightly.days.lastWindowEnd(), zones: [nightly.days.zone(), nightly.tolerance.metricsZone],
+                         windowEnd: try nightly.days.lastWindowEnd(), zones: [nightly.days.tz, nightly.tolerance.metricsZone],
                          outputDirectory: nightly.outputDir, stripeExport: nightly.stripeExport, deliveryFile: nightly.delivery.path)
     }
 }
@@ -85,6 +85,6 @@ struct CheckRollupCommand: ParsableCommand {
 
     func run() throws {
         try output.check(.rollup(dryRun: rollup.dryRun), catalog: rollup.catalog, connection: rollup.connection,
-                         windowEnd: try rollup.days.lastWindowEnd(), zones: [rollup.days.zone()], outputDirectory: nil)
+                         windowEnd: try rollup.days.lastWindowEnd(), zones: [rollup.days.tz], outputDirectory: nil)
     }
 }

@@ -62,7 +62,7 @@ struct NightlyCommand: ParsableCommand {
             }
         }
         var options = NightlyRunner.Options(
-            dates: try days.days(), zone: days.zone(), jobs: jobs, stripeExport: stripeExport, tolerance: tolerance.value, formats: format.formats, outputDirectory: outputDir,
+            dates: try days.days(), zone: days.tz, jobs: jobs, stripeExport: stripeExport, tolerance: tolerance.value, formats: format.formats, outputDirectory: outputDir,
             metricsFile: metricsFile, statementTimeout: connection.statementTimeout, connection: connection.servers[0],
             moreServers: Array(connection.servers.dropFirst()), replica: connection.replica(log: log))
         options.fullPass = full

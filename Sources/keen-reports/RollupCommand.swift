@@ -26,7 +26,7 @@ struct RollupCommand: ParsableCommand {
 
     func run() throws {
         let results = try DailyUsageRollup(catalog: try catalog.load()).run(
-            days: try days.days(), zone: days.zone(), settings: connection.settings, dryRun: dryRun,
+            days: try days.days(), zone: days.tz, settings: connection.settings, dryRun: dryRun,
             statementTimeout: connection.statementTimeout) { day in
             if let error = day.error {
                 KeenReportsCommand.warn(error)

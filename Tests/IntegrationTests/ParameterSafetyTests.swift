@@ -36,7 +36,7 @@ import Testing
         let before = try TestEnvironment.query("SELECT count(*) FROM users")
         let connection = try PostgresConnection(TestEnvironment.settings())
         let parameters = try ReportParameters(window: ReportWindow(from: "2026-11-01", to: "2026-11-02", zone: .utc))
-        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: "10s")
+        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: StatementTimeout("10s")!)
         #expect {
             try transaction.stream(query) { _ in { _ in } }
         } throws: { error in
@@ -49,7 +49,7 @@ import Testing
         let query = try QueryFile(text: "-- name: slow\nSELECT pg_sleep(5)::text", fileName: "slow.sql")
         let connection = try PostgresConnection(TestEnvironment.settings())
         let parameters = try ReportParameters(window: ReportWindow(from: "2026-11-01", to: "2026-11-02", zone: .utc))
-        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: "200ms")
+        let transaction = try ReportTransaction(connection: connection, parameters: parameters, statementTimeout: StatementTimeout("200ms")!)
         let started = Date()
         #expect {
             try transaction.stream(query) { _ in { _ in } }

@@ -5,12 +5,12 @@ import Testing
 /// significant digits, leftovers' names, the marking rules.
 @Suite struct EngineLogicTests {
     @Test func durationsReadAsPostgreSQLReadsThem() {
-        #expect(StatementTimeout.seconds("10min") == 600)
-        #expect(StatementTimeout.seconds("3s") == 3)
-        #expect(StatementTimeout.seconds("500ms") == 0.5)
-        #expect(StatementTimeout.seconds("250") == 0.25)
-        #expect(StatementTimeout.seconds("1h") == 3600)
-        for bad in ["", "s", "10 min", "-1s", "1.5s", "10minutes", "9999999999"] { #expect(StatementTimeout.seconds(bad) == nil, "\(bad)") }
+        #expect(StatementTimeout("10min")?.seconds == 600)
+        #expect(StatementTimeout("3s")?.seconds == 3)
+        #expect(StatementTimeout("500ms")?.seconds == 0.5)
+        #expect(StatementTimeout("250")?.seconds == 0.25)
+        #expect(StatementTimeout("1h")?.seconds == 3600)
+        for bad in ["", "s", "10 min", "-1s", "1.5s", "10minutes", "9999999999"] { #expect(StatementTimeout(bad)?.seconds == nil, "\(bad)") }
     }
 
     @Test func formatListsReadLikeTheCommandLineSays() throws {

@@ -2,7 +2,7 @@
 /// with an optional unit (ms, s, min, h, d; none is milliseconds; 0 is no
 /// limit). The command line's `--statement-timeout` and `--replica-wait` are
 /// written so; the engine passes `text` to the server as a bound value.
-public struct StatementTimeout: Sendable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct StatementTimeout: Sendable, Equatable, CustomStringConvertible {
     /// As written, which is what the server is given.
     public let text: String
     public let seconds: Double
@@ -16,19 +16,8 @@ public struct StatementTimeout: Sendable, Equatable, CustomStringConvertible, Ex
         seconds = value * unit
     }
 
-    /// A duration the engine itself writes (a default, a test's).
-    public init(stringLiteral text: String) {
-        guard let duration = StatementTimeout(text) else { preconditionFailure("'\(text)' is not a duration") }
-        self = duration
-    }
-
     public var description: String { text }
 
     /// Generous, but a runaway query still ends.
-    public static let standard: StatementTimeout = "1h"
-
-    public static func isValid(_ text: String) -> Bool { StatementTimeout(text) != nil }
-
-    /// The duration in seconds, or nil when it is not one.
-    public static func seconds(_ text: String) -> Double? { StatementTimeout(text)?.seconds }
+    public static let standard = StatementTimeout("1h")!
 }
