@@ -47,8 +47,10 @@ struct SVGChart {
         svg += "<line x1=\"\(Self.number(left))\" x2=\"\(Self.number(width - right))\" y1=\"\(Self.number(top + plotHeight))\" y2=\"\(Self.number(top + plotHeight))\" stroke=\"#556\"/>"
         let slot = categories.isEmpty ? plotWidth : plotWidth / Double(categories.count)
         let labelEvery = max(1, Int((Double(categories.count) / 12).rounded(.up)))
-        // Long names (tools, usernames) are slanted so neighbours do not overlap.
-        let slanted = categories.contains { $0.count * 6 > Int(slot * Double(labelEvery)) }
+        // Long names (tools, usernames) are slanted so neighbours do not
+        // overlap: at 11 px, DejaVu Sans's digits are 7 units wide (0.64 em),
+        // and a label needs a few units of air on each side.
+        let slanted = categories.contains { $0.count * 7 + 6 > Int(slot * Double(labelEvery)) }
         for (index, category) in categories.enumerated() where index % labelEvery == 0 {
             let x = Self.number(left + slot * (Double(index) + 0.5)), y = Self.number(top + plotHeight + 14)
             let label = HTML.escape(category.count > 18 ? String(category.prefix(17)) + "…" : category)
