@@ -81,34 +81,6 @@ struct WindowOptions: ParsableArguments {
     }
 }
 
-/// A time zone read and checked by ArgumentParser: an unknown name is a usage error.
-extension ReportTimeZone: ExpressibleByArgument {
-    public init?(argument: String) { self.init(identifier: argument) }
-    public var defaultValueDescription: String { identifier }
-}
-
-extension EngineError {
-    /// The message as the command line says it: when the failure is about a
-    /// value the user gave, the option that gave it comes first.
-    var commandLineMessage: String {
-        switch subject {
-        case .timeZone?: "--tz \(message)"
-        case .windowStart?: "--from \(message)"
-        case .windowEnd?: "--to \(message)"
-        case .userID?: "--user-id \(message)"
-        case nil: message
-        }
-    }
-}
-
-extension CivilDate {
-    /// An option's text as a date, or what it should look like.
-    static func parse(_ text: String) throws -> CivilDate {
-        guard let date = CivilDate(text) else { throw ValidationError("not a date (YYYY-MM-DD)") }
-        return date
-    }
-}
-
 /// How far apart two amounts may be before a reconciliation check reports
 /// them, and where the platform's own counters begin their days.
 struct ToleranceOptions: ParsableArguments {
@@ -116,7 +88,9 @@ struct ToleranceOptions: ParsableArguments {
     var tolerance: ExactDecimal = .zero
 
     @Option(name: .customLong("metrics-tz"),
-            help: ArgumentHelp("The zone system_metrics counts its days in, for its money counters against the ledger.", valueName: "ZONE"))
+            help: ArgumentHelp("The zone system_metrics counts its days in, for its money counters against the ledger. (default: UTC)",
+                               valueName: "ZONE"),
+            transform: ReportTimeZone.parse)
     var metricsZone: ReportTimeZone = .utc
 
     var value: ExactDecimal { tolerance }
@@ -124,22 +98,6 @@ struct ToleranceOptions: ParsableArguments {
     func validate() throws {
         guard !tolerance.isNegative else { throw ValidationError("--tolerance must not be negative") }
     }
-}
-
-extension StatementTimeout {
-    /// An option's text as a duration, or what it should look like.
-    static func parse(_ text: String) throws -> StatementTimeout {
-        guard let duration = StatementTimeout(text) else {
-            throw ValidationError("not a duration like 500ms, 30s, 15min, 2h or 0")
-        }
-        return duration
-    }
-}
-
-/// A decimal read and checked by ArgumentParser, exactly (never through Double).
-extension ExactDecimal: ExpressibleByArgument {
-    public init?(argument: String) { self.init(argument) }
-    public var defaultValueDescription: String { description }
 }
 
 /// Which files a command writes.
