@@ -182,8 +182,7 @@ public struct Deliverer: Sendable {
     }
 
     private func record(_ outcomes: [Outcome], of day: DeliveredDay, in folder: String) {
-        let formatter = ISO8601DateFormatter()
-        let json = JSONValue.object([("date", .string(day.date.description)), ("delivered_at", .string(formatter.string(from: Date()))),
+        let json = JSONValue.object([("date", .string(day.date.description)), ("delivered_at", .string(ReportRunner.now(in: .utc))),
                                      ("delivery_file", .string(file.path)), ("deliveries", .array(outcomes.map(\.json)))])
         do {
             let record = try AtomicFile(path: folder + "/deliveries.json")
