@@ -139,6 +139,18 @@ import Testing
         #expect(fine.status == 0 && Self.line(fine, "queries").hasPrefix("ok    queries: 2 prepare on the server"), "\(fine.stdout)")
     }
 
+    /// A zone this machine knows but the server does not: 64, as the run
+    /// would exit, and the checks after it still run on the same connection.
+    @Test func aZoneTheServerDoesNotKnowIs64() throws {
+        let result = try Self.check(["run", "cost_per_tool", "--from", "2026-11-10", "--to", "2026-11-20", "--tz", "US/Pacific-New"])
+        #expect(result.status == 64, "\(result.stdout)\(result.stderr)")
+        #expect(Self.line(result, "time zone") == """
+            FAIL  time zone: 'US/Pacific-New' is not a time zone the PostgreSQL server knows
+                  fix: update the server's time zone data (tzdata), or use another name
+            """, "\(result.stdout)")
+        #expect(Self.line(result, "table tool_executions").hasPrefix("ok "), "\(result.stdout)")
+    }
+
     @Test func checkWritesNothing() throws {
         let admin = try TestEnvironment.databaseURL()
         let auditThrough = Int64(try TestEnvironment.count("SELECT coalesce(max(id), 0) FROM audit_log", url: admin))

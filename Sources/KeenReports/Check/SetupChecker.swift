@@ -201,14 +201,14 @@ public struct SetupChecker {
     private func zoneChecks(_ connection: PostgresConnection, zones: [ReportTimeZone]) -> [SetupCheck] {
         var seen = Set<String>()
         return zones.filter { seen.insert($0.identifier).inserted }.map { zone -> SetupCheck in
+            // The zone set as a report's transaction sets it, then rolled
+            // back (whether it began, failed, or was never begun).
+            defer { _ = try? connection.execute("ROLLBACK") }
             do throws(EngineError) {
-                try connection.execute("BEGIN READ ONLY")
-                defer { _ = try? connection.execute("ROLLBACK") }
-                try connection.execute("SELECT set_config('TimeZone', $1, true)", [zone.identifier])
+                _ = try ReportTransaction(connection: connection, settings: [("TimeZone", zone.identifier)])
                 return .ok("time zone", "\(zone.identifier) is known to the server")
-            } catch where error.sqlState == "22023" {
-                return .fail("time zone", .usage("'\(zone.identifier.prefix(64))' is not a time zone the PostgreSQL server knows"),
-                             fix: "update the server's time zone data (tzdata), or use another name")
+            } catch where error.subject == .timeZone {
+                return .fail("time zone", error, fix: "update the server's time zone data (tzdata), or use another name")
             } catch {
                 return .fail("time zone", error)
             }
