@@ -15,7 +15,8 @@ struct KeenReportsCommand: ParsableCommand {
             """,
         version: EngineVersion.current,
         subcommands: [ListCommand.self, DescribeCommand.self, RunCommand.self, ReconcileCommand.self, NightlyCommand.self,
-                      RollupCommand.self, RenderCommand.self, DeliverCommand.self, CheckCommand.self]
+                      RollupCommand.self, RenderCommand.self, DeliverCommand.self, CheckCommand.self,
+                      ExceptionsCommand.self, CloseCommand.self]
     )
 
     /// Parses and runs. ArgumentParser keeps what it does best (help on

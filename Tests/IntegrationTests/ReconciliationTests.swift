@@ -38,8 +38,9 @@ import Testing
                                                       stripeExport: Self.environment("KEEN_TEST_STRIPE_PLANTED"))
         let rows = Array(try TestEnvironment.csv(directory + "/reconciliation_discrepancies.csv").dropFirst())
         let planted = try Self.planted()
-        #expect(Set(planted.map { $0.split(separator: "|", omittingEmptySubsequences: false)[0] }).count == DiscrepancyType.allCases.count,
-                "every type is planted")
+        // CLOSED_PERIOD_CHANGED needs a closed month and a night after it: MonthCloseTests.
+        #expect(Set(planted.map { $0.split(separator: "|", omittingEmptySubsequences: false)[0] }).count == DiscrepancyType.allCases.count - 1,
+                "every type of a reconcile is planted")
         #expect(Self.keys(rows) == planted)
         #expect(outcome.exitStatus == .discrepancies)
         let summary = try TestEnvironment.json(directory + "/reconciliation_summary.json")

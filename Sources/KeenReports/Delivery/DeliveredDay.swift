@@ -15,6 +15,8 @@ public struct DeliveredDay: Sendable {
     let failedReports: [(name: String, error: String)]
     let restated: [String]
     let discrepancies: Int64
+    /// The night's exception register and closed months, when it kept them.
+    let finance: RegisterFigures?
     /// File name → (rows, SHA-256) as the manifest lists them.
     let files: [String: (rows: Int64?, sha256: String)]
 
@@ -35,13 +37,14 @@ public struct DeliveredDay: Sendable {
             previousHeadline: DayManifest.dayBefore(date, beside: folder)?.headlineValues ?? [:],
             failedReports: manifest.reports.filter { $0["status"] as? String == "failed" }.map { ($0["name"] as? String ?? "?", $0["error"] as? String ?? "") },
             restated: (manifest.members["restated"] as? [[String: Any]] ?? []).compactMap { $0["report"] as? String },
-            discrepancies: discrepancies, files: manifest.files)
+            discrepancies: discrepancies, finance: (manifest.members["finance"] as? [String: Any]).flatMap(RegisterFigures.init),
+            files: manifest.files)
     }
 
     /// A night that failed before it wrote the day.
     public static func failed(date: CivilDate, status: ExitStatus, failure: String) -> DeliveredDay {
         DeliveredDay(date: date, folder: nil, exitStatus: status, failure: failure, headline: [], previousHeadline: [:],
-                     failedReports: [], restated: [], discrepancies: 0, files: [:])
+                     failedReports: [], restated: [], discrepancies: 0, finance: nil, files: [:])
     }
 
     /// The status as a subject says it: `clean`, `3 discrepancies`, `FAILED (exit 70)`, and RESTATED.

@@ -122,8 +122,10 @@ public struct Deliverer: Sendable {
     static func summary(_ day: DeliveredDay, leftOut: [(name: String, reason: String)]) -> String {
         var lines = ["keen-reports \(day.date): \(day.statusLine)", ""]
         if let failure = day.failure { lines += ["The night failed before it wrote the day: \(failure)", ""] }
+        if let finance = day.finance, !finance.closedMonthAlerts.isEmpty { lines += finance.closedMonthAlerts + [""] }
         let headline = HeadlineFigures(day.headline, previous: day.previousHeadline)
         if !headline.figures.isEmpty { lines += headline.figures.map { "  " + $0.text } + [""] }
+        if let finance = day.finance { lines += finance.lines + [""] }
         if !day.failedReports.isEmpty {
             lines += ["Failed reports:"] + day.failedReports.map { "  \($0.name): \($0.error)" } + [""]
         }

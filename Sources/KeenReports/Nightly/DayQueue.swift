@@ -10,6 +10,8 @@ extension NightlyRunner {
         private struct State {
             var days: [(date: CivilDate, owner: Int)]
             var stopped: Set<Int> = []
+            /// Taken and not yet finished or given back.
+            var inFlight: Set<CivilDate> = []
         }
 
         private let state: Mutex<State>
@@ -25,14 +27,29 @@ extension NightlyRunner {
             state.withLock { state in
                 guard let index = state.days.firstIndex(where: { $0.owner == worker })
                         ?? state.days.firstIndex(where: { state.stopped.contains($0.owner) }) else { return nil }
-                return state.days.remove(at: index).date
+                let date = state.days.remove(at: index).date
+                state.inFlight.insert(date)
+                return date
             }
+        }
+
+        /// `day` is written, or failed: a day after it need not wait for it.
+        func finished(_ day: CivilDate) {
+            state.withLock { _ = $0.inFlight.remove(day) }
+        }
+
+        /// Waits while another worker is running `day` (the register of the
+        /// day after needs it). A day not taken yet is not waited for: the
+        /// worker that would take it may be this one.
+        func waitWhileRunning(_ day: CivilDate) {
+            while state.withLock({ $0.inFlight.contains(day) }) { usleep(20_000) }
         }
 
         /// `worker` stops, its server not answering: `day` and its other days go to the rest.
         func stop(_ worker: Int, givingBack day: CivilDate) {
             state.withLock { state in
                 state.stopped.insert(worker)
+                state.inFlight.remove(day)
                 state.days.insert((day, worker), at: 0)
             }
         }

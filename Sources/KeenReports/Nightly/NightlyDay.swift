@@ -5,7 +5,7 @@ extension NightlyRunner {
     /// One day: its reports into a staging folder, the manifest last, then
     /// the folder swapped in place of the day's old one.
     func runDay(_ date: CivilDate, server: ConnectionSettings, retries: Int, options: Options,
-                payments: [StripePayment]?) throws -> (ExitStatus, [NightlyJobResult]) {
+                payments: [StripePayment]?, days: DayQueue) throws -> (ExitStatus, [NightlyJobResult]) {
         let started = Date()
         let window = try ReportWindow(days: date, through: date, zone: options.zone)
         let parameters = try ReportParameters(window: window)
@@ -27,7 +27,14 @@ extension NightlyRunner {
             let queue = NightlyJobQueue(jobs)
             var reconciliation = try Reconciler.Options(window: window, tolerance: options.tolerance, stripePayments: payments,
                                                        stripeExportName: options.stripeExport, formats: options.formats)
-            reconciliation.nightly = ledgerStart(date, window: window, options: options)
+            let log = self.log
+            reconciliation.nightly = ledgerStart(date, window: window, options: options) { [options] in
+                // A backfill's days run side by side; tonight's register follows the day before's.
+                days.waitWhileRunning(date.adding(days: -1))
+                let history = ExceptionRegisterHistory(before: date, in: options.outputDirectory, metricsZone: options.metricsZone)
+                for problem in history.rebuilt { log.registerRebuilt(date: date, problem) }
+                return history
+            }
             reconciliation.metricsZone = options.metricsZone
             let context = JobContext(catalog: catalog, parameters: parameters, reconciliation: reconciliation,
                                      output: OutputOptions(directory: staging, formats: options.formats), folder: staging,
@@ -35,7 +42,6 @@ extension NightlyRunner {
 
             // Workers import the exported snapshot; this thread's transaction
             // stays open (and so the snapshot valid) until they are done.
-            let log = self.log
             Parallel.run(min(options.jobs, jobs.count) - 1, { _ in
                 // A worker that cannot join leaves its share to the others, and says so.
                 do {
@@ -67,6 +73,7 @@ extension NightlyRunner {
                                            results: results, exitStatus: status, headline: sections?.headline.json,
                                            server: serverState, retries: retries,
                                            digests: try NightlyManifest.digests(of: results, in: staging))
+            manifest.finance = sections?.reconciliation?.register?.json
             manifest.restated = Restatement.compare(results, digests: manifest.digests, replacing: folder)
             if !manifest.restated.isEmpty { log.dayRestated(date: date, manifest.restated) }
             let manifestFile = try AtomicFile(path: staging + "/manifest.json")

@@ -55,4 +55,9 @@ extension Logger {
         notice("[\(date)] reconciliation: \(kind) pass of the ledger, \(note)",
                metadata: ["event": "reconciliation.ledger_pass", "date": "\(date)", "kind": "\(kind)", "note": "\(note)"])
     }
+
+    func registerRebuilt(date: CivilDate, _ problem: String) {
+        warning("[\(date)] exception register: \(problem)",
+                metadata: ["event": "exceptions.rebuilt", "date": "\(date)"])
+    }
 }

@@ -15,6 +15,8 @@ struct NightlyManifest {
     let exitStatus: ExitStatus
     /// The day's figures for the output folder's index page.
     let headline: JSONValue?
+    /// The exception register's and the closed months' figures, for delivery.
+    var finance: JSONValue?
     /// The server the day was read from, and how many times a recovery
     /// conflict made it start again.
     let server: ServerState
@@ -74,6 +76,7 @@ struct NightlyManifest {
             ("files", .array(files)),
             ("exit_status", .integer(Int64(exitStatus.rawValue))),
             ("headline", headline ?? .null),
+            ("finance", finance ?? .null),
             ("restated", .array(restated.map(\.json))),
         ])
     }

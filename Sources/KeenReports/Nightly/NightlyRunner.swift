@@ -114,11 +114,12 @@ public struct NightlyRunner: Sendable {
                          payments: [StripePayment]?) -> [DayOutcome] {
         var outcomes: [DayOutcome] = []
         while let date = days.next(for: worker) {
+            defer { days.finished(date) }
             var unreachable: EngineError?
             for server in servers {
                 do {
                     let result = try RecoveryConflictRetry.run("the nightly run of \(date)", options: options.replica) { attempt in
-                        try runDay(date, server: server, retries: attempt, options: options, payments: payments)
+                        try runDay(date, server: server, retries: attempt, options: options, payments: payments, days: days)
                     }
                     outcomes.append(DayOutcome(date: date, results: result, error: nil))
                     unreachable = nil

@@ -9,6 +9,7 @@ struct DayPage {
         var body = "<h1>keen-reports: \(HTML.escape(model.date))</h1>"
         body += "<p class=\"meta\">Day \(HTML.escape(model.date)) in \(HTML.escape(model.zone)) · generated <span class=\"nowrap\">\(HTML.escape(model.generatedAt))</span> · keen-reports \(HTML.escape(model.engineVersion)) · <a href=\"../index.html\">all days</a></p>"
         body += restated
+        body += closedMonths(sections.reconciliation?.register)
         body += status
         body += headline(sections.headline)
         body += hourly(sections.hours)
@@ -20,6 +21,7 @@ struct DayPage {
         body += connections(sections.connections)
         body += health(sections.health)
         body += reconciliation(sections.reconciliation)
+        body += register(sections.reconciliation)
         body += rollforward(sections.rollforward)
         return Self.document(title: "keen-reports \(model.date)", body: body)
     }
@@ -55,6 +57,14 @@ struct DayPage {
         guard !model.restated.isEmpty else { return "" }
         var html = "<div class=\"status bad\" role=\"alert\"><b>RESTATED.</b> This night replaced a day written before, and these reports changed:<ul>"
         for entry in model.restated { html += "<li><b>\(HTML.escape(entry.report))</b>: \(HTML.escape(entry.rows))</li>" }
+        return html + "</ul></div>"
+    }
+
+    /// A month finance signed off whose ledger changed: first, with the restatements.
+    private func closedMonths(_ register: RegisterFigures?) -> String {
+        guard let register, !register.changedMonths.isEmpty else { return "" }
+        var html = "<div class=\"status bad\" role=\"alert\"><b>A closed month changed.</b> Finance signed these months off, and their ledger is no longer what was signed (see CLOSED_PERIOD_CHANGED in the reconciliation):<ul>"
+        for month in register.changedMonths { html += "<li>\(HTML.escape(month.sentence))</li>" }
         return html + "</ul></div>"
     }
 
@@ -243,5 +253,22 @@ struct DayPage {
         let ties = table.column("difference").allSatisfy { $0 == "0.0000" }
         let note = "<p class=\"status \(ties ? "ok" : "warn")\">\(ties ? "The day ties out: closing = opening + net change." : "<b>The day does not tie out</b>: a chain of balances is broken (see CHAIN_BREAK).")</p>"
         return section(heading, chart: nil, table: html, note: note, tableOpen: true)
+    }
+
+    /// Finance's register: what is new, what still waits and for how long, what closed.
+    private func register(_ reconciliation: DaySections.Reconciliation?) -> String {
+        let heading = "Exception register"
+        guard let reconciliation, let register = reconciliation.register else {
+            return missing(heading, "The exception register was not written for this day.")
+        }
+        let note = "<p class=\"status \(register.open == 0 ? "ok" : "warn")\">\(HTML.escape(register.lines[0])).</p>"
+        var table = HTML.table(caption: "Open exceptions by days since first seen", header: ["age", "open exceptions"],
+                               rows: register.ageing.map { [RegisterFigures.bucketLabels[$0.bucket] ?? $0.bucket, String($0.count)] },
+                               numeric: [1])
+        if !reconciliation.oldestOpen.isEmpty {
+            table += HTML.table(caption: "The \(reconciliation.oldestOpen.count) oldest open exceptions of \(register.open)",
+                                header: DaySections.Reconciliation.oldestOpenColumns, rows: reconciliation.oldestOpen, numeric: [1])
+        }
+        return section(heading, chart: nil, table: table, note: note, tableOpen: true)
     }
 }

@@ -96,6 +96,7 @@ public struct QueryParameter: Sendable, Equatable {
     public enum ValueType: String, Sendable, CaseIterable {
         case timestamptz, date, text, uuid, numeric, integer, tid
         case textArray = "text[]"
+        case uuidArray = "uuid[]"
         case intervalArray = "interval[]"
     }
 

@@ -21,6 +21,8 @@ public enum DiscrepancyType: String, Sendable, CaseIterable {
     case refundMismatch = "REFUND_MISMATCH"
     case metricsPurchasedMismatch = "METRICS_PURCHASED_MISMATCH"
     case metricsConsumedMismatch = "METRICS_CONSUMED_MISMATCH"
+    /// A month finance closed (`keen-reports close`) no longer has the ledger it closed with.
+    case closedPeriodChanged = "CLOSED_PERIOD_CHANGED"
 }
 
 /// One row of `reconciliation_discrepancies`. A field that does not apply is
@@ -45,6 +47,8 @@ public struct Discrepancy: Sendable, Equatable {
     /// The `system_metrics` sample a METRICS_ row is about: such rows have
     /// no ids, and among themselves follow this time.
     public var sampledAt: Timestamp?
+    /// The closed month (`2026-11`) a CLOSED_PERIOD_CHANGED row is about.
+    public var closedMonth: String?
 
     public init(_ type: DiscrepancyType, accountID: String? = nil, userID: String? = nil, transactionID: String? = nil,
                 sessionID: String? = nil, paymentIntentID: String? = nil, expected: Value? = nil, actual: Value? = nil,

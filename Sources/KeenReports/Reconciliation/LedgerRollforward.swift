@@ -104,4 +104,28 @@ struct LedgerRollforward {
                     "difference": .decimal(closing - opening - flow.netChange), "transactions": .integer(flow.transactions)]
         }
     }
+
+    /// The window's totals as one row: the first day's opening, the last
+    /// day's closing, the flows, differences and counts summed.
+    var monthTotals: JSONValue {
+        var total = Flows()
+        var difference = ExactDecimal.zero
+        for day in dates.indices {
+            let flow = flows[day]
+            total.purchases += flow.purchases
+            total.usage += flow.usage
+            total.paymentRefunds += flow.paymentRefunds
+            total.creditRefunds += flow.creditRefunds
+            total.adjustments += flow.adjustments
+            total.netChange += flow.netChange
+            total.transactions += flow.transactions
+            difference += balances[day + 1] - balances[day] - flow.netChange
+        }
+        func amount(_ value: ExactDecimal) -> JSONValue { .string(value.formatted(places: 4)) }
+        return .object([("opening_balance", amount(balances[0])), ("purchases", amount(total.purchases)),
+                        ("usage", amount(total.usage)), ("payment_refunds", amount(total.paymentRefunds)),
+                        ("credit_refunds", amount(total.creditRefunds)), ("adjustments", amount(total.adjustments)),
+                        ("net_change", amount(total.netChange)), ("closing_balance", amount(balances[balances.count - 1])),
+                        ("difference", amount(difference)), ("transactions", .integer(total.transactions))])
+    }
 }

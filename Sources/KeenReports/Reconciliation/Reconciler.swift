@@ -48,11 +48,16 @@ public struct Reconciler {
         }
     }
 
-    /// How a night reads the ledger.
+    /// How a night reads the ledger, and what it carries from the nights before.
     struct NightlyLedger: Sendable {
         let date: CivilDate
         let checkpoint: LedgerCheckpoint?
         let whyFull: String?
+        /// The output folder: the earlier days and `closes/`.
+        var outputDirectory: String
+        /// Last night's exception register; called once tonight's checks are
+        /// done (a backfill's worker may wait there for the day before).
+        var previousRegister: @Sendable () -> ExceptionRegisterHistory
     }
 
     public struct Outcome: Sendable {
@@ -80,7 +85,10 @@ public struct Reconciler {
 
     public static let queries = ["reconciliation_ledger", "reconciliation_recent_count",
                                  "reconciliation_sessions", "reconciliation_sessions_ended", "reconciliation_intents",
-                                 "reconciliation_customers", "reconciliation_ageing", "reconciliation_metrics"]
+                                 "reconciliation_customers", "reconciliation_ageing", "reconciliation_metrics",
+                                 // A night's exception register and closed months.
+                                 "reconciliation_recheck_ledger", "reconciliation_recheck_sessions", "reconciliation_recheck_intents",
+                                 "reconciliation_statuses", "ledger_month_rows"]
     /// Catalogue reports a night's reconciliation writes from its own ledger
     /// pass (so they start from its verified checkpoint) instead of running
     /// them as jobs of their own.
@@ -118,7 +126,14 @@ public struct Reconciler {
         let window = options.window
         let findings = try check(options, transaction: transaction)
         let ledger = findings.ledger
-        let discrepancies = findings.discrepancies
+        var discrepancies = findings.discrepancies
+        var closedMonths: ClosedMonthCheck?
+        if let nightly = options.nightly {
+            let check = try ClosedMonthCheck(night: nightly.date, fullPass: findings.seed == nil,
+                                             outputDirectory: nightly.outputDirectory, catalog: catalog, transaction: transaction)
+            discrepancies = (discrepancies + check.discrepancies).sorted(by: Discrepancy.precedes)
+            closedMonths = check
+        }
         let ageing = findings.ageing
         let seed = findings.seed
 
@@ -151,7 +166,14 @@ public struct Reconciler {
         let marked = marks?.outcome
 
         var ledgerPass: (kind: String, note: String)?
+        var register: (tonight: ExceptionRegister, source: String)?
         if let nightly = options.nightly {
+            let history = nightly.previousRegister()
+            let tonight = try advance(history.register, discrepancies: discrepancies, options: options, transaction: transaction,
+                                      closedMonthsVerified: closedMonths?.verified ?? [])
+            files += try writeRegister(tonight, source: history.source, directory: directory, options: options,
+                                       generatedAt: generatedAt, staging: staging)
+            register = (tonight, history.source)
             let checkpoint = LedgerCheckpoint(asOf: window.to, countedFrom: LedgerCheckpoint.countedFrom(asOf: window.to),
                                               transactionsCounted: findings.countedBeforeSeed + ledger.transactionsCounted,
                                               lastFullPass: seed?.lastFullPass ?? nightly.date, accounts: ledger.checkpointAccounts)
@@ -168,7 +190,9 @@ public struct Reconciler {
         let summary = ReconciliationSummary(options: options, parameters: parametersJSON, generatedAt: generatedAt,
                                             totals: totals, balanced: balanced, discrepancies: discrepancies,
                                             ageing: ageing, marked: marked,
-                                            ledgerPass: ledgerPass.map { JSONValue.object([("kind", .string($0.kind)), ("note", .string($0.note))]) })
+                                            ledgerPass: ledgerPass.map { JSONValue.object([("kind", .string($0.kind)), ("note", .string($0.note))]) },
+                                            exceptions: register.map { $0.tonight.summaryJSON(source: $0.source) },
+                                            closedPeriods: closedMonths.map { .array($0.months.map(\.json)) })
         let summaryFile = try staging.create(directory + "/reconciliation_summary.json")
         try summaryFile.write(summary.json.serialized(indent: 0) + "\n")
         files.append(Outcome.File(path: summaryFile.path, rows: nil))

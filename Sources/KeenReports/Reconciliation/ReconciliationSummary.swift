@@ -10,7 +10,7 @@ struct ReconciliationSummary {
 
     init(options: Reconciler.Options, parameters: JSONValue, generatedAt: String, totals: LedgerTotals, balanced: Bool,
          discrepancies: [Discrepancy], ageing: OpenItemsAgeing, marked: LedgerMarking.Outcome?,
-         ledgerPass: JSONValue? = nil) {
+         ledgerPass: JSONValue? = nil, exceptions: JSONValue? = nil, closedPeriods: JSONValue? = nil) {
         func amount(_ value: ExactDecimal) -> JSONValue { .string(value.formatted(places: 4)) }
         func countAndSum(_ entry: LedgerTotals.CountAndSum) -> JSONValue {
             .object([("count", .integer(entry.count)), ("sum", amount(entry.sum))])
@@ -56,6 +56,8 @@ struct ReconciliationSummary {
         if let ledgerPass { members.append(("ledger_pass", ledgerPass)) }
         members.append(("pending_ageing", buckets(ageing.pending)))
         members.append(("disputed_ageing", buckets(ageing.disputed)))
+        if let exceptions { members.append(("exceptions", exceptions)) }
+        if let closedPeriods { members.append(("closed_periods", closedPeriods)) }
         if let marking = options.marking, let marked {
             members.append(("run_id", .string(marking.runID)))
             members.append(("marked", .object([("reconciled", .integer(Int64(marked.reconciled))),

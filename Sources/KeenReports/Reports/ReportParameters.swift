@@ -16,6 +16,8 @@ public struct ReportParameters: Sendable {
         "since": .timestamptz, "checked_from": .timestamptz, "kept_from": .timestamptz,
         // The payment intents of the Stripe export's payments created in the window.
         "intents": .textArray,
+        // What a night checks again of the exceptions earlier nights found.
+        "accounts": .uuidArray, "sessions": .uuidArray, "transactions": .uuidArray,
         // The zone the platform counts system_metrics' "today" in (--metrics-tz).
         "metrics_tz": .text,
         // websocket_connections' second reading: the duration ranges its first found.
@@ -26,7 +28,9 @@ public struct ReportParameters: Sendable {
     static let setByTheEngine = [
         "since": "set by nightly from its checkpoint; empty otherwise",
         "checked_from": "set by nightly from its checkpoint", "kept_from": "set by nightly from its checkpoint",
-        "intents": "set by reconcile from the Stripe export",
+        "intents": "set by reconcile from the Stripe export, and by nightly from the open exceptions",
+        "accounts": "set by nightly from the open exceptions", "sessions": "set by nightly from the open exceptions",
+        "transactions": "set by nightly from the open exceptions",
         "metrics_tz": "--metrics-tz of reconcile and nightly",
         "client_types": "set by websocket_connections from its first reading",
         "shortest": "set by websocket_connections from its first reading",

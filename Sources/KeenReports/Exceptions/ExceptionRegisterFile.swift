@@ -1,0 +1,90 @@
+import Foundation
+
+/// The register's state: `exceptions_state.jsonl` in each day folder, beside
+/// the ledger checkpoint, listed with its SHA-256 in the day's manifest and
+/// written with the day's other files. A header line, then one open
+/// exception per line, each the same object as a row of `exceptions.json`.
+///
+/// The next night starts from the newest earlier day. When that day's
+/// state is missing or does not match its manifest, the register is rebuilt
+/// from the day's `exceptions.json`, else from the register before it and
+/// the day's discrepancy list; every first_seen then still comes from a
+/// written day (docs/finance.md).
+enum ExceptionRegisterFile {
+    static let stateName = "exceptions_state.jsonl"
+    static let reportName = "exceptions"
+    static let version: Int64 = 1
+
+    static func write(_ register: ExceptionRegister, to file: AtomicFile) throws(EngineError) {
+        try file.write(JSONValue.object([
+            ("register", .string(reportName)), ("version", .integer(version)),
+            ("night", .string(register.night.description)), ("open", .integer(Int64(register.open.count))),
+        ]).serialized() + "\n")
+        for exception in register.open { try file.write(json(exception).serialized() + "\n") }
+    }
+
+    /// An exception as a JSON object with the register's columns.
+    static func json(_ exception: RegisteredException) -> JSONValue {
+        .object(zip(RegisteredException.columns, exception.row).map { column, value in
+            switch value {
+            case .integer(let number): (column.name, .integer(number))
+            case .decimal(let amount): (column.name, .string(amount.formatted(places: 4)))
+            case .text(let text), .uuid(let text): (column.name, .string(text))
+            case .date(let date): (column.name, .string(date.description))
+            default: (column.name, .null)
+            }
+        })
+    }
+
+    /// An open exception from a row of `exceptions.json` or a state line.
+    static func exception(_ row: [String: Any], in path: String) throws(EngineError) -> RegisteredException {
+        guard let type = DiscrepancyType(rawValue: try row.text("type", in: path)),
+              let subject = ExceptionKey.Subject(kind: try row.text("names", in: path), text: try row.text("subject", in: path)),
+              let firstSeen = CivilDate(try row.text("first_seen", in: path)),
+              let lastSeen = CivilDate(try row.text("last_seen", in: path)) else {
+            throw .badInput("\(path): an exception's type, names, subject or days are not what the register writes")
+        }
+        return RegisteredException(key: ExceptionKey(type: type, subject: subject), accountID: row.optionalText("account_id"),
+                                   userID: row.optionalText("user_id"), transactionID: row.optionalText("transaction_id"),
+                                   sessionID: row.optionalText("session_id"), paymentIntentID: row.optionalText("payment_intent_id"),
+                                   transactionStatus: row.optionalText("reconciliation_status"), expected: row.optionalText("expected"), actual: row.optionalText("actual"),
+                                   detail: row.optionalText("detail") ?? "", firstSeen: firstSeen, lastSeen: lastSeen,
+                                   nightsOpen: try row.integer("nights_open", in: path))
+    }
+
+    /// The state of `night`, whose bytes must hash to `sha256` (the manifest's).
+    static func readState(path: String, sha256: String, night: CivilDate) throws(EngineError) -> ExceptionRegister {
+        guard try SHA256.hexDigest(ofFile: path) == sha256 else {
+            throw .badInput("\(path) does not match the SHA-256 its manifest lists (damaged or changed)")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .badInput("\(path) is not readable text") }
+        var lines = text.split(separator: "\n").makeIterator()
+        func object(_ line: Substring?) throws(EngineError) -> [String: Any] {
+            guard let line, let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+                throw .badInput("\(path): a line is not a JSON object")
+            }
+            return object
+        }
+        let header = try object(lines.next())
+        guard header["register"] as? String == reportName, try header.integer("version", in: path) == version,
+              header["night"] as? String == night.description else {
+            throw .badInput("\(path): not the exception register of \(night), version \(version)")
+        }
+        var open: [RegisteredException] = []
+        while let line = lines.next() { open.append(try exception(try object(line), in: path)) }
+        guard open.count == (try header.integer("open", in: path)) else { throw .badInput("\(path): exceptions are missing") }
+        return ExceptionRegister(night: night, open: open)
+    }
+
+    /// The open rows of a day's `exceptions.json`, whose bytes must hash to `sha256`.
+    static func readReport(path: String, sha256: String, night: CivilDate) throws(EngineError) -> ExceptionRegister {
+        guard try SHA256.hexDigest(ofFile: path) == sha256 else {
+            throw .badInput("\(path) does not match the SHA-256 its manifest lists (damaged or changed)")
+        }
+        var open: [RegisteredException] = []
+        _ = try ReportJSONFile(path: path) { row throws(EngineError) in
+            if row.optionalText("status") == "open" { open.append(try exception(row, in: path)) }
+        }
+        return ExceptionRegister(night: night, open: open)
+    }
+}

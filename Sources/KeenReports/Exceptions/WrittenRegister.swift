@@ -1,0 +1,89 @@
+import Foundation
+
+/// `keen-reports exceptions --as-of DATE`: the register of a day nightly
+/// wrote, from its files alone: the day's `exceptions.csv` (or `.json`) as
+/// written, once it matches the manifest; otherwise rebuilt as the next night
+/// would rebuild it (the open exceptions only), and `note` says so.
+public struct WrittenRegister {
+    public enum Format: String, Sendable {
+        case csv, json
+    }
+
+    public let night: CivilDate
+    /// The register's text in the format asked for.
+    public let text: String
+    public let open: Int
+    public let closed: Int
+    /// Why the register was rebuilt; nil when read as written.
+    public let note: String?
+
+    public init(asOf date: CivilDate, in directory: String, format: Format) throws(EngineError) {
+        night = date
+        let folder = directory + "/\(date)"
+        guard let manifest = DayManifest.ifPresent(folder: folder) else {
+            throw .badInput("\(folder) is not a day nightly wrote (no readable manifest.json)")
+        }
+        let json = ExceptionRegisterFile.reportName + ".json"
+        guard let listedJSON = manifest.files[json] else {
+            throw .badInput("\(folder) has no exception register (its reconciliation failed, or it was written before 0.4)")
+        }
+        let name = ExceptionRegisterFile.reportName + "." + format.rawValue
+        do throws(EngineError) {
+            let rows = try Self.rows(path: folder + "/" + json, sha256: listedJSON.sha256)
+            guard let listed = manifest.files[name] else { throw .badInput("\(folder)/\(name) is not in its manifest") }
+            guard try SHA256.hexDigest(ofFile: folder + "/" + name) == listed.sha256,
+                  let text = try? String(contentsOfFile: folder + "/" + name, encoding: .utf8) else {
+                throw .badInput("\(folder)/\(name) does not match the SHA-256 its manifest lists (damaged or changed)")
+            }
+            self.text = text
+            open = rows.filter { $0 == "open" }.count
+            closed = rows.count - open
+            note = nil
+        } catch {
+            let history = ExceptionRegisterHistory(before: date.adding(days: 1), in: directory, metricsZone: .utc)
+            guard history.register.night == date else { throw error }
+            let exceptions = history.register.open
+            text = format == .csv ? Self.csv(exceptions) : exceptions.map { ExceptionRegisterFile.json($0).serialized() + "\n" }.joined()
+            open = exceptions.count
+            closed = 0
+            note = "\(error.message); the open exceptions were rebuilt (\(history.source)), the ones closed that night are not shown"
+        }
+    }
+
+    /// The status of each row of a written `exceptions.json`.
+    private static func rows(path: String, sha256: String) throws(EngineError) -> [String] {
+        guard try SHA256.hexDigest(ofFile: path) == sha256 else {
+            throw .badInput("\(path) does not match the SHA-256 its manifest lists (damaged or changed)")
+        }
+        var statuses: [String] = []
+        _ = try ReportJSONFile(path: path) { row in statuses.append(row["status"] as? String ?? "?") }
+        return statuses
+    }
+
+    /// Rebuilt rows as `exceptions.csv` writes them: amounts as numbers,
+    /// other text with the formula guard.
+    private static func csv(_ exceptions: [RegisteredException]) -> String {
+        var output: [UInt8] = []
+        func line(_ fields: [(text: String, guarded: Bool)]) {
+            for (index, field) in fields.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                CSVField.append(field.text, guardFormula: field.guarded, to: &output)
+            }
+            output.append(UInt8(ascii: "\n"))
+        }
+        line(RegisteredException.columns.map { ($0.name, false) })
+        for exception in exceptions {
+            line(exception.row.map { value in
+                switch value {
+                case .text(let text): (text, true)
+                case .uuid(let text): (text, false)
+                case .integer(let number): (String(number), false)
+                case .decimal(let amount): (amount.formatted(places: 4), false)
+                case .date(let date): (date.description, false)
+                default: ("", false)
+                }
+            })
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
