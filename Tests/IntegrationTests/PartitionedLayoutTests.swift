@@ -115,6 +115,17 @@ import Testing
         try Self.expectSameFiles(directories.0, directories.1, "nightly")
     }
 
+    @Test func aMonthClosesWithTheSameDigest() throws {
+        let (a, b) = try Self.onBoth(["close", "--month", "2026-11", "--accept-open", "a layout test", "--output-dir", "{dir}"])
+        func digest(_ directory: String) throws -> [String] {
+            let close = try TestEnvironment.json(directory + "/closes/2026-11.json")
+            let rollforward = try JSONSerialization.data(withJSONObject: close["rollforward"] ?? [:], options: [.sortedKeys])
+            return ["\(close["sha256"]!)", "\(close["row_count"]!)", String(decoding: rollforward, as: UTF8.self)]
+        }
+        #expect(try digest(a) == digest(b))
+        #expect(FileManager.default.contents(atPath: a + "/closes/2026-11.rows") == FileManager.default.contents(atPath: b + "/closes/2026-11.rows"))
+    }
+
     @Test func markingAndTheRollupWriteTheSameRows() throws {
         let (a, b) = try Self.onBoth(["reconcile", "--mark", "--from", "2026-11-10", "--to", "2026-11-20", "--stripe-export",
                                       try RowSecurityTests.stripe, "--output-dir", "{dir}"], expecting: 1)

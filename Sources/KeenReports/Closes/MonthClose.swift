@@ -63,16 +63,7 @@ struct MonthClose {
     }
 
     init(path: String) throws(EngineError) {
-        let members: [String: Any]
-        do {
-            guard let data = FileManager.default.contents(atPath: path),
-                  let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw EngineError.badInput("\(path): cannot read it as a JSON object")
-            }
-            members = object
-        } catch {
-            throw error as? EngineError ?? .badInput("\(path): not JSON (\(error.localizedDescription))")
-        }
+        let members = try JSONDocument.object(at: path)
         guard members["version"] as? NSNumber == NSNumber(value: Self.version),
               let month = CivilMonth(try members.text("month", in: path)) else {
             throw .badInput("\(path): not a month close of version \(Self.version)")

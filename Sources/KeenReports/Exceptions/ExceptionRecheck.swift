@@ -41,26 +41,12 @@ struct ExceptionRecheck {
         // Stripe's side is checked against tonight's export; without one it waits.
         let intents = (byCheck[.paymentIntent] ?? []) + (options.stripePayments == nil ? [] : byCheck[.stripe] ?? [])
         if !intents.isEmpty {
-            var matcher = options.stripePayments.map { StripeMatcher(payments: $0, window: span, tolerance: options.tolerance) }
-            func checkIntent(_ group: PaymentIntentGroup) {
-                found += PaymentIntentChecks.discrepancies(group, tolerance: options.tolerance)
-                matcher?.consume(group)
-            }
-            var group: PaymentIntentGroup?
-            try transaction.stream(catalog.query(named: "reconciliation_recheck_intents"), as: PaymentIntentGroup.Row.self,
-                                   more: ["from": span.from.utcText, "to": span.to.utcText,
-                                          "intents": ArrayLiteral.text(Set(intents.compactMap(\.paymentIntentID)).sorted())]) { row in
-                if let finished = PaymentIntentGroup.gather(row, into: &group) { checkIntent(finished) }
-            }
-            if let group { checkIntent(group) }
-            if var matcher {
-                var userOf: [String: String] = [:]
-                try transaction.stream(catalog.query(named: "reconciliation_customers"), as: BillingCustomer.self) { customer in
-                    userOf[customer.customerID] = customer.userID
-                }
-                matcher.finish(userOf: userOf)
-                found += matcher.discrepancies
-            }
+            let matcher = options.stripePayments.map { StripeMatcher(payments: $0, window: span, tolerance: options.tolerance) }
+            found += try Reconciler(catalog: catalog).checkIntents(
+                "reconciliation_recheck_intents",
+                more: ["from": span.from.utcText, "to": span.to.utcText,
+                       "intents": ArrayLiteral.text(Set(intents.compactMap(\.paymentIntentID)).sorted())],
+                matcher: matcher, tolerance: options.tolerance, transaction: transaction).discrepancies
             checked.formUnion(intents.filter { $0.paymentIntentID != nil }.map(\.key))
         }
 

@@ -54,33 +54,21 @@ enum ExceptionRegisterFile {
 
     /// The state of `night`, whose bytes must hash to `sha256` (the manifest's).
     static func readState(path: String, sha256: String, night: CivilDate) throws(EngineError) -> ExceptionRegister {
-        guard try SHA256.hexDigest(ofFile: path) == sha256 else {
-            throw .badInput("\(path) does not match the SHA-256 its manifest lists (damaged or changed)")
-        }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .badInput("\(path) is not readable text") }
-        var lines = text.split(separator: "\n").makeIterator()
-        func object(_ line: Substring?) throws(EngineError) -> [String: Any] {
-            guard let line, let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                throw .badInput("\(path): a line is not a JSON object")
-            }
-            return object
-        }
-        let header = try object(lines.next())
+        let lines = try JSONDocument.lines(at: path, sha256: sha256)
+        let header = lines[0]
         guard header["register"] as? String == reportName, try header.integer("version", in: path) == version,
               header["night"] as? String == night.description else {
             throw .badInput("\(path): not the exception register of \(night), version \(version)")
         }
         var open: [RegisteredException] = []
-        while let line = lines.next() { open.append(try exception(try object(line), in: path)) }
+        for line in lines.dropFirst() { open.append(try exception(line, in: path)) }
         guard open.count == (try header.integer("open", in: path)) else { throw .badInput("\(path): exceptions are missing") }
         return ExceptionRegister(night: night, open: open)
     }
 
     /// The open rows of a day's `exceptions.json`, whose bytes must hash to `sha256`.
     static func readReport(path: String, sha256: String, night: CivilDate) throws(EngineError) -> ExceptionRegister {
-        guard try SHA256.hexDigest(ofFile: path) == sha256 else {
-            throw .badInput("\(path) does not match the SHA-256 its manifest lists (damaged or changed)")
-        }
+        try JSONDocument.verify(path, sha256: sha256)
         var open: [RegisteredException] = []
         _ = try ReportJSONFile(path: path) { row throws(EngineError) in
             if row.optionalText("status") == "open" { open.append(try exception(row, in: path)) }

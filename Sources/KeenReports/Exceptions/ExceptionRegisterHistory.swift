@@ -78,7 +78,7 @@ struct ExceptionRegisterHistory {
 
     /// The rows of a written `reconciliation_discrepancies.json`.
     private static func discrepancies(path: String, sha256: String, metricsZone: ReportTimeZone) throws(EngineError) -> [Discrepancy] {
-        guard try SHA256.hexDigest(ofFile: path) == sha256 else { throw .badInput("\(path) does not match its manifest") }
+        try JSONDocument.verify(path, sha256: sha256)
         var found: [Discrepancy] = []
         _ = try ReportJSONFile(path: path) { row throws(EngineError) in
             guard let type = DiscrepancyType(rawValue: try row.text("type", in: path)) else {

@@ -31,9 +31,9 @@ public struct WrittenRegister {
         do throws(EngineError) {
             let rows = try Self.rows(path: folder + "/" + json, sha256: listedJSON.sha256)
             guard let listed = manifest.files[name] else { throw .badInput("\(folder)/\(name) is not in its manifest") }
-            guard try SHA256.hexDigest(ofFile: folder + "/" + name) == listed.sha256,
-                  let text = try? String(contentsOfFile: folder + "/" + name, encoding: .utf8) else {
-                throw .badInput("\(folder)/\(name) does not match the SHA-256 its manifest lists (damaged or changed)")
+            try JSONDocument.verify(folder + "/" + name, sha256: listed.sha256)
+            guard let text = try? String(contentsOfFile: folder + "/" + name, encoding: .utf8) else {
+                throw .badInput("\(folder)/\(name) is not readable text")
             }
             self.text = text
             open = rows.filter { $0 == "open" }.count
@@ -52,9 +52,7 @@ public struct WrittenRegister {
 
     /// The status of each row of a written `exceptions.json`.
     private static func rows(path: String, sha256: String) throws(EngineError) -> [String] {
-        guard try SHA256.hexDigest(ofFile: path) == sha256 else {
-            throw .badInput("\(path) does not match the SHA-256 its manifest lists (damaged or changed)")
-        }
+        try JSONDocument.verify(path, sha256: sha256)
         var statuses: [String] = []
         _ = try ReportJSONFile(path: path) { row in statuses.append(row["status"] as? String ?? "?") }
         return statuses

@@ -30,18 +30,7 @@ extension DaySections {
         /// Reads `reconciliation_summary.json` and the first rows of
         /// `reconciliation_discrepancies.json` when it was written.
         init(summaryPath: String, listPath: String?, registerPath: String?) throws(EngineError) {
-            let summary: [String: Any]
-            do {
-                guard let data = FileManager.default.contents(atPath: summaryPath),
-                      let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                    throw EngineError.badInput("\(summaryPath): not a JSON object")
-                }
-                summary = object
-            } catch let error as EngineError {
-                throw error
-            } catch {
-                throw .badInput("\(summaryPath): not JSON (\(error.localizedDescription))")
-            }
+            let summary = try JSONDocument.object(at: summaryPath)
             let countsObject = summary["discrepancy_counts"] as? [String: Any] ?? [:]
             let counts = DiscrepancyType.allCases.map { (type: $0.rawValue, count: (countsObject[$0.rawValue] as? NSNumber)?.int64Value ?? 0) }
             var rows: [[String]] = []

@@ -63,26 +63,15 @@ struct LedgerCheckpoint: Sendable {
 
     /// Reads a checkpoint whose bytes must hash to `sha256` (the manifest's).
     static func read(path: String, sha256: String) throws(EngineError) -> LedgerCheckpoint {
-        guard try SHA256.hexDigest(ofFile: path) == sha256 else {
-            throw .badInput("\(path) does not match the SHA-256 its manifest lists (damaged or changed)")
-        }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .badInput("\(path) is not readable text") }
-        var lines = text.split(separator: "\n").makeIterator()
-        func object(_ line: Substring?) throws(EngineError) -> [String: Any] {
-            guard let line, let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                throw .badInput("\(path): a line is not a JSON object")
-            }
-            return object
-        }
-        let header = try object(lines.next())
+        let lines = try JSONDocument.lines(at: path, sha256: sha256)
+        let header = lines[0]
         guard header["checkpoint"] as? String == "reconciliation_ledger", try header.integer("version", in: path) == version,
               let lastFull = CivilDate(try header.text("last_full_pass", in: path)) else {
             throw .badInput("\(path): not a ledger checkpoint of version \(version)")
         }
         let asOf = Timestamp(unixMicroseconds: try header.integer("as_of_unix_us", in: path))
         var accounts: [String: AccountState] = [:]
-        while let line = lines.next() {
-            let account = try object(line)
+        for account in lines.dropFirst() {
             accounts[try account.text("account_id", in: path)] = AccountState(
                 lastTransaction: account.optionalText("last_transaction_id"), balance: try account.decimal("balance", in: path),
                 purchased: try account.decimal("purchased", in: path), used: try account.decimal("used", in: path))

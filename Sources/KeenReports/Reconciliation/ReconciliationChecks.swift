@@ -33,25 +33,10 @@ extension Reconciler {
         try transaction.stream(catalog.query(named: sessions), as: SessionBilling.self) { session in
             if let discrepancy = session.discrepancy(tolerance: options.tolerance) { discrepancies.append(discrepancy) }
         }
-        var matcher = options.stripePayments.map { StripeMatcher(payments: $0, window: window, tolerance: options.tolerance) }
-        func checkIntent(_ group: PaymentIntentGroup) {
-            discrepancies += PaymentIntentChecks.discrepancies(group, tolerance: options.tolerance)
-            matcher?.consume(group)
-        }
-        var group: PaymentIntentGroup?
-        try transaction.stream(catalog.query(named: "reconciliation_intents"),
-                               as: PaymentIntentGroup.Row.self, more: ["intents": matcher.map { ArrayLiteral.text($0.intentsInWindow) }]) { row in
-            if let finished = PaymentIntentGroup.gather(row, into: &group) { checkIntent(finished) }
-        }
-        if let group { checkIntent(group) }
-        if var matcher {
-            var userOf: [String: String] = [:]
-            try transaction.stream(catalog.query(named: "reconciliation_customers"), as: BillingCustomer.self) { customer in
-                userOf[customer.customerID] = customer.userID
-            }
-            matcher.finish(userOf: userOf)
-            discrepancies += matcher.discrepancies
-        }
+        let matcher = options.stripePayments.map { StripeMatcher(payments: $0, window: window, tolerance: options.tolerance) }
+        let intents = try checkIntents("reconciliation_intents", more: ["intents": matcher.map { ArrayLiteral.text($0.intentsInWindow) }],
+                                       matcher: matcher, tolerance: options.tolerance, transaction: transaction)
+        discrepancies += intents.discrepancies
         try transaction.stream(catalog.query(named: "reconciliation_metrics"), as: MetricsSample.self,
                                more: ["metrics_tz": options.metricsZone.identifier]) { sample in
             discrepancies += sample.discrepancies(tolerance: options.tolerance, metricsZone: options.metricsZone, zone: window.zone)
@@ -60,8 +45,33 @@ extension Reconciler {
         var ageing = OpenItemsAgeing()
         try transaction.stream(catalog.query(named: "reconciliation_ageing"), as: OpenItemsAgeing.Row.self) { ageing.add($0) }
         return ReconciliationFindings(ledger: ledger, discrepancies: discrepancies, ageing: ageing,
-                                      matched: matcher?.matchedTransactions ?? [], seed: seed, whyFull: whyFull,
+                                      matched: intents.matched, seed: seed, whyFull: whyFull,
                                       countedBeforeSeed: countedBeforeSeed)
+    }
+
+    /// The payment intents `query` reads (ordered by intent), one at a time,
+    /// through the intent checks and, with an export, the Stripe matcher;
+    /// what they found, and the purchases Stripe collected exactly.
+    func checkIntents(_ query: String, more: [String: String?], matcher: StripeMatcher?, tolerance: ExactDecimal,
+                      transaction: ReportTransaction) throws -> (discrepancies: [Discrepancy], matched: [String]) {
+        var matcher = matcher
+        var found: [Discrepancy] = []
+        func checkIntent(_ group: PaymentIntentGroup) {
+            found += PaymentIntentChecks.discrepancies(group, tolerance: tolerance)
+            matcher?.consume(group)
+        }
+        var group: PaymentIntentGroup?
+        try transaction.stream(catalog.query(named: query), as: PaymentIntentGroup.Row.self, more: more) { row in
+            if let finished = PaymentIntentGroup.gather(row, into: &group) { checkIntent(finished) }
+        }
+        if let group { checkIntent(group) }
+        guard var matcher else { return (found, []) }
+        var userOf: [String: String] = [:]
+        try transaction.stream(catalog.query(named: "reconciliation_customers"), as: BillingCustomer.self) { customer in
+            userOf[customer.customerID] = customer.userID
+        }
+        matcher.finish(userOf: userOf)
+        return (found + matcher.discrepancies, matcher.matchedTransactions)
     }
 
     /// The checkpoint a night may start from, checked against the ledger as
