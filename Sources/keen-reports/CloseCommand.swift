@@ -8,7 +8,8 @@ struct CloseCommand: ParsableCommand {
         discussion: """
             Writes closes/<month>.json (the month's roll-forward totals, its row count, a SHA-256 over its ledger rows \
             in canonical order, when and by which role) and closes/<month>.rows; writes nothing to the database. \
-            Every nightly run then verifies the months closed in the last three months (all of them on its full \
+            With --verify, hashes a closed month's rows again now and prints each row that differs (exit 1), or \
+            that the month is as it was closed (exit 0); writes nothing. Every nightly run also verifies the months closed in the last three months (all of them on its full \
             pass) and reports a change as CLOSED_PERIOD_CHANGED. Refused (exit 1) while the exception register has \
             open exceptions of the month, unless --accept-open gives the reason; 77 when row-level security hides \
             part of the ledger from the role.
@@ -28,6 +29,9 @@ struct CloseCommand: ParsableCommand {
                                valueName: "REASON"))
     var acceptOpen: String?
 
+    @Flag(help: "Check a closed month against its close now, instead of closing it.")
+    var verify = false
+
     @Option(help: ArgumentHelp("The output folder nightly writes (its day folders hold the register; closes/ goes in it).", valueName: "DIR"))
     var outputDir: String = "output"
 
@@ -36,12 +40,21 @@ struct CloseCommand: ParsableCommand {
 
     func validate() throws {
         try connection.validateOneServer()
+        if verify && acceptOpen != nil { throw ValidationError("--verify checks a closed month; --accept-open goes with closing one") }
         if let acceptOpen, acceptOpen.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--accept-open needs a reason finance can read later")
         }
     }
 
     func run() throws {
+        if verify {
+            let changed = try MonthCloser(catalog: try catalog.load()).verify(
+                month, outputDirectory: outputDir, connection: connection.settings, statementTimeout: connection.statementTimeout)
+            for row in changed { print("CLOSED_PERIOD_CHANGED\t\(row.transactionID ?? "")\t\(row.detail)") }
+            print(changed.isEmpty ? "\(month): as it was closed" : "\(month): \(changed.count) rows differ from its close")
+            if !changed.isEmpty { throw ExitCode(ExitStatus.discrepancies.rawValue) }
+            return
+        }
         let outcome = try MonthCloser(catalog: try catalog.load()).close(
             .init(month: month, zone: tz, outputDirectory: outputDir, acceptOpen: acceptOpen),
             connection: connection.settings, statementTimeout: connection.statementTimeout)

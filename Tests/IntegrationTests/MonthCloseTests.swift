@@ -94,6 +94,8 @@ import Testing
         _ = try TestEnvironment.query("DELETE FROM credit_transactions WHERE id = $1", [deleted], url: url)
         _ = try TestEnvironment.query("UPDATE credit_transactions SET amount = amount - 1 WHERE id = $1", [changed], url: url)
 
+        let verified3 = try Self.keen(["close", "--month", "2026-11", "--verify", "--output-dir", directory])
+        #expect(verified3.status == 1 && verified3.stdout.contains("3 rows differ"), "\(verified3.stdout) \(verified3.stderr)")
         let found = try Self.night("2026-12-03", into: directory)
         #expect(Set(found.map { $0["transaction_id"]! }) == [inserted, deleted, changed] && found.count == 3, "\(found)")
         let moved = ExactDecimal(5) - deletedAmount - ExactDecimal(1)
@@ -114,6 +116,8 @@ import Testing
                                       [saved], url: url)
         _ = try TestEnvironment.query("UPDATE credit_transactions SET amount = amount + 1 WHERE id = $1", [changed], url: url)
         #expect(try Self.night("2026-12-04", into: directory).isEmpty)
+        let verified4 = try Self.keen(["close", "--month", "2026-11", "--verify", "--output-dir", directory])
+        #expect(verified4.status == 0 && verified4.stdout.contains("as it was closed"), "\(verified4.stdout) \(verified4.stderr)")
         let closedTonight = try TestEnvironment.csv(directory + "/2026-12-04/exceptions.csv").dropFirst()
             .filter { $0[0] == "closed" && $0[2] == "CLOSED_PERIOD_CHANGED" }
         #expect(closedTonight.count == 3 && closedTonight.allSatisfy { $0[11] == "no_longer_reported" }, "\(closedTonight)")

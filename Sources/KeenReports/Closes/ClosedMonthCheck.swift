@@ -29,13 +29,18 @@ struct ClosedMonthCheck {
 
     var verified: Set<String> { Set(months.map(\.close.month.description)) }
 
-    init(night: CivilDate, fullPass: Bool, outputDirectory: String, catalog: ReportCatalog,
-         transaction: ReportTransaction) throws {
+    /// The closes a night verifies: the months of the last three before its
+    /// own, every closed month on a full pass.
+    static func due(night: CivilDate, fullPass: Bool, outputDirectory: String) throws(EngineError) -> [MonthClose] {
         let tonight = CivilMonth(containing: night)
-        let due = try MonthClose.all(in: outputDirectory).filter { close in
+        return try MonthClose.all(in: outputDirectory).filter { close in
             close.month < tonight && (fullPass || close.month >= tonight.adding(months: -Self.recentMonths))
         }
-        for close in due {
+    }
+
+    /// Hashes each month of `closes` again in `transaction`.
+    init(_ closes: [MonthClose], outputDirectory: String, catalog: ReportCatalog, transaction: ReportTransaction) throws {
+        for close in closes {
             let (digest, _) = try MonthLedgerDigest.read(close.window, keepsRows: false, catalog: catalog, transaction: transaction)
             guard digest != close.sha256 else {
                 months.append(Month(close: close, added: 0, removed: 0, changed: 0, netMoved: .zero))

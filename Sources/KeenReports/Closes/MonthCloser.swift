@@ -78,6 +78,24 @@ public struct MonthCloser {
         }
     }
 
+    /// `close --verify`: the month's rows hashed again now, against its
+    /// close; the differing rows as the night would report them (none when
+    /// the month is as it was closed). Writes nothing.
+    public func verify(_ month: CivilMonth, outputDirectory: String, connection settings: ConnectionSettings,
+                       statementTimeout: StatementTimeout = .standard) throws -> [Discrepancy] {
+        let path = MonthClose.path(of: month, in: outputDirectory)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw EngineError.badInput("\(month) is not closed in \(outputDirectory) (no \(path))")
+        }
+        let close = try MonthClose(path: path)
+        let session = ReadSession(settings: settings, statementTimeout: statementTimeout)
+        let (transaction, _) = try session.begin(try ReportParameters(window: close.window))
+        try RowSecurityCheck(queries: [catalog.query(named: "ledger_month_rows")], tenant: false).verify(on: transaction.connection)
+        let check = try ClosedMonthCheck([close], outputDirectory: outputDirectory, catalog: catalog, transaction: transaction)
+        try transaction.commit()
+        return check.discrepancies
+    }
+
     /// The exceptions open in the newest register written, first seen by
     /// the month's last day. No register reaching that day: refused unless
     /// `--accept-open` says why the month closes without one.

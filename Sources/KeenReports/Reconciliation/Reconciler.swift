@@ -129,8 +129,8 @@ public struct Reconciler {
         var discrepancies = findings.discrepancies
         var closedMonths: ClosedMonthCheck?
         if let nightly = options.nightly {
-            let check = try ClosedMonthCheck(night: nightly.date, fullPass: findings.seed == nil,
-                                             outputDirectory: nightly.outputDirectory, catalog: catalog, transaction: transaction)
+            let due = try ClosedMonthCheck.due(night: nightly.date, fullPass: findings.seed == nil, outputDirectory: nightly.outputDirectory)
+            let check = try ClosedMonthCheck(due, outputDirectory: nightly.outputDirectory, catalog: catalog, transaction: transaction)
             discrepancies = (discrepancies + check.discrepancies).sorted(by: Discrepancy.precedes)
             closedMonths = check
         }
