@@ -54,14 +54,20 @@ enum ExceptionRegisterFile {
 
     /// The state of `night`, whose bytes must hash to `sha256` (the manifest's).
     static func readState(path: String, sha256: String, night: CivilDate) throws(EngineError) -> ExceptionRegister {
-        let lines = try JSONDocument.lines(at: path, sha256: sha256)
-        let header = lines[0]
-        guard header["register"] as? String == reportName, try header.integer("version", in: path) == version,
-              header["night"] as? String == night.description else {
-            throw .badInput("\(path): not the exception register of \(night), version \(version)")
-        }
+        var header: [String: Any]?
         var open: [RegisteredException] = []
-        for line in lines.dropFirst() { open.append(try exception(line, in: path)) }
+        try JSONDocument.lines(at: path, sha256: sha256) { line throws(EngineError) in
+            guard header != nil else {
+                guard line["register"] as? String == reportName, try line.integer("version", in: path) == version,
+                      line["night"] as? String == night.description else {
+                    throw .badInput("\(path): not the exception register of \(night), version \(version)")
+                }
+                header = line
+                return
+            }
+            open.append(try exception(line, in: path))
+        }
+        guard let header else { throw .badInput("\(path) has no header") }
         guard open.count == (try header.integer("open", in: path)) else { throw .badInput("\(path): exceptions are missing") }
         return ExceptionRegister(night: night, open: open)
     }

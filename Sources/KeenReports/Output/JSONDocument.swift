@@ -16,20 +16,21 @@ enum JSONDocument {
         return object
     }
 
-    /// Every line of a JSON Lines file, once its bytes hash to `sha256`
-    /// (its manifest's digest): the header first.
-    static func lines(at path: String, sha256: String) throws(EngineError) -> [[String: Any]] {
+    /// Each line of a JSON Lines file, the header first, once its bytes hash
+    /// to `sha256` (its manifest's digest); parsed one line at a time, so a
+    /// checkpoint of many accounts holds one of them parsed at once.
+    static func lines(at path: String, sha256: String, _ body: ([String: Any]) throws(EngineError) -> Void) throws(EngineError) {
         try verify(path, sha256: sha256)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .badInput("\(path) is not readable text") }
-        var objects: [[String: Any]] = []
+        var empty = true
         for line in text.split(separator: "\n") {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
                 throw .badInput("\(path): a line is not a JSON object")
             }
-            objects.append(object)
+            empty = false
+            try body(object)
         }
-        guard !objects.isEmpty else { throw .badInput("\(path) is empty") }
-        return objects
+        guard !empty else { throw .badInput("\(path) is empty") }
     }
 
     /// A file a manifest lists is trusted only while its bytes hash to the digest listed.

@@ -63,19 +63,25 @@ struct LedgerCheckpoint: Sendable {
 
     /// Reads a checkpoint whose bytes must hash to `sha256` (the manifest's).
     static func read(path: String, sha256: String) throws(EngineError) -> LedgerCheckpoint {
-        let lines = try JSONDocument.lines(at: path, sha256: sha256)
-        let header = lines[0]
-        guard header["checkpoint"] as? String == "reconciliation_ledger", try header.integer("version", in: path) == version,
-              let lastFull = CivilDate(try header.text("last_full_pass", in: path)) else {
-            throw .badInput("\(path): not a ledger checkpoint of version \(version)")
+        var header: [String: Any]?
+        var accounts: [String: AccountState] = [:]
+        try JSONDocument.lines(at: path, sha256: sha256) { line throws(EngineError) in
+            guard header != nil else {
+                guard line["checkpoint"] as? String == "reconciliation_ledger", try line.integer("version", in: path) == version,
+                      CivilDate(try line.text("last_full_pass", in: path)) != nil else {
+                    throw .badInput("\(path): not a ledger checkpoint of version \(version)")
+                }
+                header = line
+                return
+            }
+            accounts[try line.text("account_id", in: path)] = AccountState(
+                lastTransaction: line.optionalText("last_transaction_id"), balance: try line.decimal("balance", in: path),
+                purchased: try line.decimal("purchased", in: path), used: try line.decimal("used", in: path))
+        }
+        guard let header, let lastFull = CivilDate(try header.text("last_full_pass", in: path)) else {
+            throw .badInput("\(path) has no header")
         }
         let asOf = Timestamp(unixMicroseconds: try header.integer("as_of_unix_us", in: path))
-        var accounts: [String: AccountState] = [:]
-        for account in lines.dropFirst() {
-            accounts[try account.text("account_id", in: path)] = AccountState(
-                lastTransaction: account.optionalText("last_transaction_id"), balance: try account.decimal("balance", in: path),
-                purchased: try account.decimal("purchased", in: path), used: try account.decimal("used", in: path))
-        }
         guard accounts.count == (try header.integer("accounts", in: path)) else { throw .badInput("\(path): accounts are missing") }
         return LedgerCheckpoint(asOf: asOf, countedFrom: Timestamp(unixMicroseconds: try header.integer("counted_from_unix_us", in: path)),
                                 transactionsCounted: try header.integer("transactions_counted", in: path),
