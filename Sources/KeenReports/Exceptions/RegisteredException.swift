@@ -111,8 +111,8 @@ struct RegisteredException: Sendable, Equatable {
         // An amount is written as the discrepancy list writes it: a number, not text a spreadsheet might run.
         func figure(_ text: String?) -> ReportValue { text.flatMap(ExactDecimal.init).map(ReportValue.decimal) ?? .text(text) }
         return [.text(closedOn == nil ? "open" : "closed"), .text(key.text), .text(key.type.rawValue), .text(key.subject.kind),
-         .text(key.subject.text), .date(firstSeen), .date(lastSeen), .integer(nightsOpen), figure(expected), figure(actual),
-         closedOn.map(ReportValue.date) ?? .null, .text(closedReason?.rawValue), .uuid(accountID), .uuid(userID),
-         .uuid(transactionID), .uuid(sessionID), .text(paymentIntentID), .text(transactionStatus), .text(detail)]
+                .text(key.subject.text), .date(firstSeen), .date(lastSeen), .integer(nightsOpen), figure(expected), figure(actual),
+                closedOn.map(ReportValue.date) ?? .null, .text(closedReason?.rawValue), .uuid(accountID), .uuid(userID),
+                .uuid(transactionID), .uuid(sessionID), .text(paymentIntentID), .text(transactionStatus), .text(detail)]
     }
 }
