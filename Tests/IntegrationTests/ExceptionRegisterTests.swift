@@ -124,7 +124,12 @@ import Testing
         let page = try String(contentsOfFile: directory + "/2026-11-17/index.html", encoding: .utf8)
         #expect(page.contains("Exception register") && page.contains("oldest open exceptions"))
         #expect(page.contains("2 closed tonight (1 no longer reported, 1 reconciled)"))
-        #expect(FileManager.default.fileExists(atPath: directory + "/2026-11-17/exceptions.xlsx"))
+        let open3 = night3.filter { $0["status"] == "open" }.count
+        #expect(page.contains("<b>\(open3)</b><span>open exceptions</span>"), "the headline counts the open exceptions")
+        // The workbook, read by openpyxl, holds the CSV's rows.
+        let workbook = try Workbook.read(directory + "/2026-11-17/exceptions.xlsx")
+        expectWorkbookEqualsCSV([try workbook.sheet("exceptions")], try TestEnvironment.csv(directory + "/2026-11-17/exceptions.csv"),
+                                columns: RegisteredException.columns, "exceptions.xlsx")
 
         // `exceptions` prints the same register without the database.
         let printed = try runKeenReports(["exceptions", "--as-of", "2026-11-17", "--output-dir", directory],

@@ -37,7 +37,7 @@ struct DayManifest {
     /// The headline figures in the order the page shows them.
     var headline: [(key: String, value: JSONValue)] {
         guard let object = members["headline"] as? [String: Any] else { return [] }
-        let order = ["sessions_started", "sessions_completed", "total_cost", "total_tokens", "tool_executions", "reconciliation_status", "discrepancies"]
+        let order = ["sessions_started", "sessions_completed", "total_cost", "total_tokens", "tool_executions", "reconciliation_status", "discrepancies", "open_exceptions"]
         return object.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }.map { key in
             switch object[key] {
             case let number as NSNumber: (key, .integer(number.int64Value))

@@ -8,6 +8,8 @@ extension DaySections {
         var toolExecutions: Int64?
         var reconciliationStatus: String?
         var discrepancies: Int64?
+        /// Finance's exception register tonight: new and carried.
+        var openExceptions: Int64?
 
         var json: JSONValue {
             .object([("sessions_started", sessionsStarted.map(JSONValue.integer) ?? .null),
@@ -16,7 +18,8 @@ extension DaySections {
                      ("total_tokens", tokens.map(JSONValue.integer) ?? .null),
                      ("tool_executions", toolExecutions.map(JSONValue.integer) ?? .null),
                      ("reconciliation_status", reconciliationStatus.map(JSONValue.string) ?? .null),
-                     ("discrepancies", discrepancies.map(JSONValue.integer) ?? .null)])
+                     ("discrepancies", discrepancies.map(JSONValue.integer) ?? .null),
+                     ("open_exceptions", openExceptions.map(JSONValue.integer) ?? .null)])
         }
     }
 }

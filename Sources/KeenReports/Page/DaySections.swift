@@ -133,6 +133,7 @@ struct DaySections {
                                                 registerPath: path(ExceptionRegisterFile.reportName))
             headline.reconciliationStatus = reconciliation?.status
             headline.discrepancies = reconciliation?.total
+            headline.openExceptions = reconciliation?.register?.open
         }
         events = try Self.rows(of: "realtime_events", columns: Self.eventColumns, written: written, path: path)
         connections = try Self.rows(of: "websocket_connections", columns: Self.connectionColumns, written: written, path: path)

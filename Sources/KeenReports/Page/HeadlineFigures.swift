@@ -38,6 +38,7 @@ struct HeadlineFigures {
         add("total_tokens", "token", "tokens")
         add("tool_executions", "tool execution", "tool executions")
         add("discrepancies", "discrepancy", "discrepancies")
+        add("open_exceptions", "open exception", "open exceptions")
         self.figures = figures
     }
 
