@@ -98,6 +98,15 @@ import Testing
         #expect(try Self.check(["nightly", "--output-dir", directory] + Self.day).status == 0)
     }
 
+    @Test func aDamagedCloseIs65BeforeTheNightFailsOnIt() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory + "/closes", withIntermediateDirectories: true)
+        try Data("{\"close\": \"2026-10\"".utf8).write(to: URL(fileURLWithPath: directory + "/closes/2026-10.json"))
+        let result = try Self.check(["nightly", "--output-dir", directory] + Self.day)
+        #expect(result.status == 65, "\(result.stdout)\(result.stderr)")
+        #expect(Self.line(result, "closed months").contains("2026-10.json"), "\(result.stdout)")
+    }
+
     @Test func aMalformedStripeExportIs65() throws {
         let export = try TestEnvironment.temporaryDirectory() + "/export.csv"
         try Data("id,Amount\n\"unterminated,1\n".utf8).write(to: URL(fileURLWithPath: export))

@@ -70,6 +70,18 @@ struct OutputFolderCheck {
         return .ok("nightly lock", "free")
     }
 
+    /// The months finance closed (`closes/`): a night verifies them, so a
+    /// close that does not read would fail the night's reconciliation.
+    func closes() -> SetupCheck? {
+        guard FileManager.default.fileExists(atPath: path + "/" + MonthClose.folder) else { return nil }
+        do {
+            let closes = try MonthClose.all(in: path)
+            return .ok("closed months", closes.isEmpty ? "none" : closes.map(\.month.description).joined(separator: ", "))
+        } catch {
+            return .fail("closed months", error, fix: "restore the file from the backup of the output folder; a close is finance's record")
+        }
+    }
+
     /// The newest day folder with a manifest: `<path>/YYYY-MM-DD/`.
     var newestDay: String? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []

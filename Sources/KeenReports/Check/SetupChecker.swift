@@ -85,7 +85,10 @@ public struct SetupChecker {
             let folder = OutputFolderCheck(path: directory)
             checks.append(folder.writable())
             checks.append(folder.space())
-            if case .nightly = plan.command { checks.append(folder.lock()) }
+            if case .nightly = plan.command {
+                checks.append(folder.lock())
+                if let closes = folder.closes() { checks.append(closes) }
+            }
             if let longest = folder.longestReport, case let limit = plan.statementTimeout.seconds, limit > 0,
                limit < longest.seconds {
                 checks.append(.warn("statement timeout", """
