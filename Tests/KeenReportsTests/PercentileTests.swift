@@ -125,15 +125,18 @@ import Testing
 }
 
 @Suite struct ValueCountsTests {
-    @Test func countsPastThirtyTwoBitsGoOnExactly() {
+    @Test func countsPastOneByteGoOnExactly() {
         var counts = ValueCounts()
         counts.add(7, count: Int64(UInt32.max) - 1)
         counts.add(7, count: 5)
         counts.add(3)
         counts.add(70_000, count: 2)
+        for _ in 0..<600 { counts.add(9) }  // wraps the byte twice, one at a time
+        counts.add(11, count: 255)
+        counts.add(11)  // a carry out of the byte
         let sorted = counts.sorted()
-        #expect(sorted.entries.map(\.value) == [3, 7, 70_000])
-        #expect(sorted.entries.map(\.count) == [1, Int64(UInt32.max) + 4, 2])
-        #expect(sorted.total == Int64(UInt32.max) + 7)
+        #expect(sorted.entries.map(\.value) == [3, 7, 9, 11, 70_000])
+        #expect(sorted.entries.map(\.count) == [1, Int64(UInt32.max) + 4, 600, 256, 2])
+        #expect(sorted.total == Int64(UInt32.max) + 7 + 600 + 256)
     }
 }

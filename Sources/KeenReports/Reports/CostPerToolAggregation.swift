@@ -19,7 +19,7 @@ enum CostPerToolAggregation: ReportAggregation {
     ]
 
     /// One row of `cost_per_tool_totals`: one tool's executions, counted by the server.
-    private struct Totals: QueryRow {
+    fileprivate struct Totals: QueryRow {
         let tool: String
         let executions: Int64
         let successes: Int64
@@ -79,17 +79,19 @@ enum CostPerToolAggregation: ReportAggregation {
     }
 
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
-        var totals: [Totals] = []
-        try context.stream("cost_per_tool_totals", as: Totals.self) { totals.append($0) }
         // Tools are few: find a row's tool by comparing its name's bytes
         // with the names seen so far, starting with the last one matched.
         var names: [[UInt8]] = []
         var durations: [ValueCounts] = []
-        let sessions = try PartitionedIDToolCounter(expected: totals.reduce(0) { $0 + $1.executions }, perPartition: context.idsPerPartition,
-                                                    purpose: "cost_per_tool's")
+        // The partitions are sized before the totals are in: by the planner's estimate (any size is exact).
+        let sessions = try PartitionedIDToolCounter(expected: try context.estimatedRows("cost_per_tool_executions"),
+                                                    perPartition: context.idsPerPartition, purpose: "cost_per_tool's")
         var users = IDToolMap()
         var last = 0
-        try context.stream("cost_per_tool_executions", as: Execution.self) { execution in
+        // The server counts and sums on a second connection while this one streams the executions.
+        let collected = CollectedTotals()
+        try context.alongside("cost_per_tool_totals", as: Totals.self, { collected.append($0) }, meanwhile: {
+            try context.stream("cost_per_tool_executions", as: Execution.self) { execution in
             let name = execution.toolName
             if last >= names.count || !names[last].elementsEqual(name) {
                 if let index = names.firstIndex(where: { $0.elementsEqual(name) }) {
@@ -106,7 +108,9 @@ enum CostPerToolAggregation: ReportAggregation {
             durations[last].add(execution.executionMs)
             try sessions.add(execution.session, tool: last)
             users.add(execution.user, tool: last)
-        }
+            }
+        })
+        var totals = collected.rows
         let sessionCounts = try sessions.countsPerTool()
         let userCounts = users.countsPerTool()
         var byTool: [String: (durations: ValueCounts, sessions: Int64, users: Int64)] = [:]
@@ -140,6 +144,14 @@ enum CostPerToolAggregation: ReportAggregation {
             ])
         }
     }
+}
+
+/// cost_per_tool's totals as the second connection reads them. Unchecked:
+/// only that connection's thread appends, and only after it has been joined
+/// are the rows read.
+private final class CollectedTotals: @unchecked Sendable {
+    private(set) var rows: [CostPerToolAggregation.Totals] = []
+    func append(_ row: CostPerToolAggregation.Totals) { rows.append(row) }
 }
 
 /// The percentile fractions reports use.

@@ -40,7 +40,7 @@ public struct ReportRunner {
             var written: [Written] = []
             for report in reports {
                 written += try write(report, transaction: transaction, parameters: parameters, options: options, staging: staging,
-                                     split: split)
+                                     split: split, session: session)
             }
             return written
         }
@@ -56,7 +56,7 @@ public struct ReportRunner {
 
     func write(_ report: ReportDefinition, transaction: ReportTransaction, parameters: ReportParameters,
                options: OutputOptions, staging: StagedFiles, progress: ((Int64) -> Void)? = nil,
-               split: SplitContext? = nil) throws -> [Written] {
+               split: SplitContext? = nil, session: ReadSession? = nil) throws -> [Written] {
         let generatedAt = Self.now(in: parameters.window.zone)
         var outputs: [String: ReportOutput] = [:]
         for definition in report.outputs {
@@ -66,7 +66,7 @@ public struct ReportRunner {
             outputs[definition.name]?.onProgress = progress
         }
         let context = ReportContext(transaction: transaction, catalog: catalog, definition: report, parameters: parameters,
-                                    idsPerPartition: idsPerPartition)
+                                    idsPerPartition: idsPerPartition, session: session)
         do {
             if let split, let plan = report.split, outputs[report.outputs[0].name]!.takesFragments {
                 try produceSplit(report, plan: plan, split: split, transaction: transaction, parameters: parameters,

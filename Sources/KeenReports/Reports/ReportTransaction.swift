@@ -92,6 +92,14 @@ public final class ReportTransaction {
         }
     }
 
+    /// The planner's estimate of the rows the query returns (EXPLAIN, which
+    /// runs nothing): a size to plan memory by, never a count to report.
+    func estimatedRows(_ query: QueryFile) throws(EngineError) -> Int64 {
+        let plan = try connection.execute("EXPLAIN (FORMAT JSON) " + render(query, more: [:])).value(0, 0) ?? ""
+        guard let range = plan.range(of: "\"Plan Rows\": ") else { return 0 }
+        return Int64(plan[range.upperBound...].prefix { $0.isNumber }) ?? 0
+    }
+
     /// The query's text with this run's values in place of its parameters.
     private func render(_ query: QueryFile, more: [String: String?]) throws(EngineError) -> String {
         var quoted: [String: String] = [:]
