@@ -1,6 +1,6 @@
-/// `cost_per_tool`: PostgreSQL counts and sums per tool (a parallel hash
-/// aggregate, what it is good at) and streams every execution's (tool, time,
-/// session, user); Swift counts the distinct sessions and users and the
+/// `cost_per_tool`: PostgreSQL counts and sums per tool (a hash aggregate,
+/// what it is good at, on a second connection while the stream runs) and
+/// streams every execution's (tool, time, session, user); Swift counts the distinct sessions and users and the
 /// execution-time distribution per tool, and computes the rates, averages
 /// and exact percentiles. SQL would sort every row once per DISTINCT and per
 /// `percentile_cont`, and answer the percentiles in binary floating point.
