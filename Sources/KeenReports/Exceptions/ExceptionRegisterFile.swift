@@ -25,13 +25,16 @@ enum ExceptionRegisterFile {
 
     /// An exception as a JSON object with the register's columns.
     static func json(_ exception: RegisteredException) -> JSONValue {
-        .object(zip(RegisteredException.columns, exception.row).map { column, value in
+        // As exceptions.json writes the row: numbers as numbers, every other value as the CSV's text.
+        var formatter = ValueFormatter(zone: .utc)
+        return .object(zip(RegisteredException.columns, exception.row).map { column, value in
             switch value {
-            case .integer(let number): (column.name, .integer(number))
-            case .decimal(let amount): (column.name, .string(amount.formatted(places: 4)))
-            case .text(let text), .uuid(let text): (column.name, .string(text))
-            case .date(let date): (column.name, .string(date.description))
-            default: (column.name, .null)
+            case .null: return (column.name, .null)
+            case .integer(let number): return (column.name, .integer(number))
+            default:
+                var text: [UInt8] = []
+                formatter.append(value, column: column, to: &text)
+                return (column.name, .string(String(decoding: text, as: UTF8.self)))
             }
         })
     }

@@ -58,29 +58,24 @@ public struct WrittenRegister {
         return statuses
     }
 
-    /// Rebuilt rows as `exceptions.csv` writes them: amounts as numbers,
-    /// other text with the formula guard.
+    /// Rebuilt rows as `exceptions.csv` writes them: each value formatted as
+    /// the CSV writer formats it, the formula guard on text only.
     private static func csv(_ exceptions: [RegisteredException]) -> String {
+        var formatter = ValueFormatter(zone: .utc)
         var output: [UInt8] = []
-        func line(_ fields: [(text: String, guarded: Bool)]) {
-            for (index, field) in fields.enumerated() {
+        for (index, column) in RegisteredException.columns.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            CSVField.append(column.name, guardFormula: false, to: &output)
+        }
+        output.append(UInt8(ascii: "\n"))
+        for exception in exceptions {
+            for (index, (column, value)) in zip(RegisteredException.columns, exception.row).enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                CSVField.append(field.text, guardFormula: field.guarded, to: &output)
+                var field: [UInt8] = []
+                formatter.append(value, column: column, to: &field)
+                field.withUnsafeBytes { CSVField.append($0, guardFormula: !value.isEngineFormatted, to: &output) }
             }
             output.append(UInt8(ascii: "\n"))
-        }
-        line(RegisteredException.columns.map { ($0.name, false) })
-        for exception in exceptions {
-            line(exception.row.map { value in
-                switch value {
-                case .text(let text): (text, true)
-                case .uuid(let text): (text, false)
-                case .integer(let number): (String(number), false)
-                case .decimal(let amount): (amount.formatted(places: 4), false)
-                case .date(let date): (date.description, false)
-                default: ("", false)
-                }
-            })
         }
         return String(decoding: output, as: UTF8.self)
     }
