@@ -29,6 +29,41 @@ import Testing
         #expect(try counter.countsPerTool() == reference)
     }
 
+    /// Far more ids than the table of recent ids holds, each seen in a short
+    /// run of executions and again later: evicted ids come back and are
+    /// written twice, and still counted once.
+    @Test func idsEvictedFromTheRecentTableAndSeenAgainAreCountedOnce() throws {
+        let (entries, _) = Self.entries(120_000, distinct: 40_000)
+        let runs = entries.flatMap { entry in [entry, (entry.0, (entry.1 + 1) % 5), entry] }
+        var sets = [Set<UInt128>](repeating: [], count: IDToolMap.maxTools)
+        for (id, tool) in runs { sets[tool].insert(id) }
+        let counter = try PartitionedIDToolCounter(expected: Int64(runs.count), perPartition: 30_000, purpose: "the test's")
+        for (id, tool) in runs { try counter.add(id, tool: tool) }
+        #expect(try counter.countsPerTool() == sets.map { Int64($0.count) })
+    }
+
+    /// Every id's repeats a whole pass apart: the recent table catches almost
+    /// none in its trial, is drained, and the rest goes straight to the files.
+    @Test func repeatsFarApartAreCountedWithoutTheRecentTable() throws {
+        let (entries, reference) = Self.entries(100_000, distinct: 100_000)
+        let counter = try PartitionedIDToolCounter(expected: 200_000, perPartition: 50_000, purpose: "the test's")
+        for (id, tool) in entries + entries { try counter.add(id, tool: tool) }
+        #expect(try counter.countsPerTool() == reference)
+    }
+
+    @Test func theRecentTableHandsOnEveryIDsToolsOnce() {
+        var table = RecentIDTools(slots: 4)
+        var handed: [UInt128: UInt64] = [:]
+        for (id, tool) in [(1, 0), (1, 2), (2, 1), (3, 1), (1, 3), (5, 4), (9, 0), (2, 1)] as [(UInt128, Int)] {
+            table.add(id, tool: tool) { id, tools in handed[id, default: 0] |= tools }
+        }
+        table.drain { id, tools in handed[id, default: 0] |= tools }
+        #expect(handed == [1: 0b1101, 2: 0b10, 3: 0b10, 5: 0b10000, 9: 0b1])
+        var drainedAgain = 0
+        table.drain { _, _ in drainedAgain += 1 }
+        #expect(drainedAgain == 0)
+    }
+
     @Test func oneIDRepeatedPastEverySplitIsCountedOnce() throws {
         let counter = try PartitionedIDToolCounter(perPartition: 10, purpose: "the test's")
         for index in 0..<5_000 { try counter.add(index % 2 == 0 ? 42 : UInt128(index), tool: 3) }

@@ -32,17 +32,21 @@ public struct IDToolMap: Sendable {
 
     /// Records that `id` used tool `tool` (0..<64).
     public mutating func add(_ id: UInt128, tool: Int) {
-        let bit: UInt64 = 1 << UInt64(tool)
+        add(id, tools: 1 << UInt64(tool))
+    }
+
+    /// Records that `id` used the tools of the bit mask `tools` (not 0).
+    public mutating func add(_ id: UInt128, tools: UInt64) {
         var index = Self.hash(id) & mask
         while masks[index] != 0 {
             if keys[index] == id {
-                masks[index] |= bit
+                masks[index] |= tools
                 return
             }
             index = (index + 1) & mask
         }
         keys[index] = id
-        masks[index] = bit
+        masks[index] = tools
         used += 1
         if used * 4 > keys.count * 3 { grow() }
     }
@@ -50,14 +54,10 @@ public struct IDToolMap: Sendable {
     /// Distinct ids held.
     public var count: Int { used }
 
-    /// Each (id, tool) pair held, in no particular order.
-    public func forEach<Failure: Error>(_ body: (UInt128, Int) throws(Failure) -> Void) throws(Failure) {
+    /// Each id held with the bit mask of its tools, in no particular order.
+    public func forEach<Failure: Error>(_ body: (UInt128, UInt64) throws(Failure) -> Void) throws(Failure) {
         for index in keys.indices where masks[index] != 0 {
-            var bits = masks[index]
-            while bits != 0 {
-                try body(keys[index], bits.trailingZeroBitCount)
-                bits &= bits - 1
-            }
+            try body(keys[index], masks[index])
         }
     }
 

@@ -7,6 +7,11 @@ import Foundation
 /// own with a map sized for it, and the counts added up. An id always lands
 /// in the same file, so the sum is exact.
 ///
+/// In front of the files, the ids seen last (`RecentIDTools`) gather their
+/// tools, so an id's repeats close together are written once. Where repeats
+/// are far apart (the table catches under a quarter of the first 65,536
+/// entries), the table is drained and the entries go straight to the files.
+///
 /// With the number of entries known (`expected`), the files are made up
 /// front, as many as keep each under `perPartition`. Without it, the map
 /// spills into 16 files when it outgrows memory, and a file that still holds
@@ -22,6 +27,9 @@ final class PartitionedIDToolCounter {
     private let purpose: String
     private var direct: IDToolMap?
     private var files: SpillFiles?
+    private var recent: RecentIDTools? = RecentIDTools()
+    /// Entries the recent table takes before it is judged.
+    private static let recentTrial = 1 << 16
 
     /// Entries a file holds at most: its `IDToolMap` then takes about
     /// 6 MiB (262,144 slots of 24 bytes). Tests pass a smaller one
@@ -48,20 +56,37 @@ final class PartitionedIDToolCounter {
             if direct!.count > perPartition { try spill() }
             return
         }
-        try files!.add(id, tool: tool, to: Self.file(of: id, depth: 0, among: files!.count))
+        guard recent != nil else {
+            return try write(id, tools: 1 << UInt64(tool))
+        }
+        try recent!.add(id, tool: tool) { (evicted, tools) throws(EngineError) in try write(evicted, tools: tools) }
+        if recent!.added == Self.recentTrial && recent!.repeats * 4 < recent!.added { try drainRecent() }
     }
 
-    /// How many ids used each tool, indexed by tool.
+    /// How many ids used each tool, indexed by tool. Called once, after the last `add`.
     func countsPerTool() throws(EngineError) -> [Int64] {
         if let direct { return direct.countsPerTool() }
+        try drainRecent()
         var counts = [Int64](repeating: 0, count: IDToolMap.maxTools)
         try count(files!, depth: 0, into: &counts)
         return counts
     }
 
+    /// Writes what the recent table holds to the files, and stops using it.
+    private func drainRecent() throws(EngineError) {
+        try recent?.drain { (id, tools) throws(EngineError) in try write(id, tools: tools) }
+        recent = nil
+    }
+
+    private func write(_ id: UInt128, tools: UInt64) throws(EngineError) {
+        try files!.add(id, tools: tools, to: Self.file(of: id, depth: 0, among: files!.count))
+    }
+
     private func spill() throws(EngineError) {
         let spilled = try SpillFiles(count: Self.spillCount, purpose: purpose)
-        try direct!.forEach { (id, tool) throws(EngineError) in try spilled.add(id, tool: tool, to: Self.file(of: id, depth: 0, among: spilled.count)) }
+        try direct!.forEach { (id, tools) throws(EngineError) in
+            try spilled.add(id, tools: tools, to: Self.file(of: id, depth: 0, among: spilled.count))
+        }
         direct = nil
         files = spilled
     }
@@ -71,12 +96,14 @@ final class PartitionedIDToolCounter {
             let entries = files.entries[file]
             if entries > perPartition && depth < Self.deepestSplit {
                 let parts = try SpillFiles(count: (entries + perPartition - 1) / perPartition, purpose: purpose)
-                try files.readEntries(of: file) { (id, tool) throws(EngineError) in try parts.add(id, tool: tool, to: Self.file(of: id, depth: depth + 1, among: parts.count)) }
+                try files.readEntries(of: file) { (id, tools) throws(EngineError) in
+                    try parts.add(id, tools: tools, to: Self.file(of: id, depth: depth + 1, among: parts.count))
+                }
                 try count(parts, depth: depth + 1, into: &counts)
                 continue
             }
             var map = IDToolMap(capacity: min(entries, perPartition))
-            try files.readEntries(of: file) { id, tool in map.add(id, tool: tool) }
+            try files.readEntries(of: file) { id, tools in map.add(id, tools: tools) }
             for (tool, ids) in map.countsPerTool().enumerated() { counts[tool] += ids }
         }
     }

@@ -1,11 +1,11 @@
 import Foundation
 
-/// Temporary files of (id, tool) entries, 17 bytes each (the id's 16, then
-/// the tool's index), written through a small buffer per file and read back
+/// Temporary files of (id, tools) entries, 24 bytes each (the id's 16, then
+/// the bit mask of its tools' indexes), written through a small buffer per file and read back
 /// one file at a time. The files are unlinked as soon as they are made:
 /// nothing is left behind, whatever ends the process.
 final class SpillFiles {
-    private static let entrySize = 17
+    private static let entrySize = 24
     /// Whole entries a file's write buffer holds (16 KiB): 84 files take 1.3 MiB.
     private static let bufferSize = (1 << 14) / entrySize * entrySize
 
@@ -37,15 +37,15 @@ final class SpillFiles {
 
     var count: Int { descriptors.count }
 
-    func add(_ id: UInt128, tool: Int, to file: Int) throws(EngineError) {
+    func add(_ id: UInt128, tools: UInt64, to file: Int) throws(EngineError) {
         withUnsafeBytes(of: id) { buffers[file].append(contentsOf: $0) }
-        buffers[file].append(UInt8(tool))
+        withUnsafeBytes(of: tools) { buffers[file].append(contentsOf: $0) }
         entries[file] += 1
         if buffers[file].count >= Self.bufferSize { try flush(file) }
     }
 
     /// Every entry of `file`, in the order written.
-    func readEntries(of file: Int, _ body: (UInt128, Int) throws(EngineError) -> Void) throws(EngineError) {
+    func readEntries(of file: Int, _ body: (UInt128, UInt64) throws(EngineError) -> Void) throws(EngineError) {
         try flush(file)
         guard lseek(descriptors[file], 0, SEEK_SET) == 0 else { throw readError() }
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
@@ -58,7 +58,8 @@ final class SpillFiles {
             // Chunks hold whole entries: the file is read from the start in
             // multiples of the entry size, and it is whole entries.
             for start in stride(from: 0, to: count, by: Self.entrySize) {
-                try body(chunk.loadUnaligned(fromByteOffset: start, as: UInt128.self), Int(chunk[start + 16]))
+                try body(chunk.loadUnaligned(fromByteOffset: start, as: UInt128.self),
+                         chunk.loadUnaligned(fromByteOffset: start + 16, as: UInt64.self))
             }
         }
     }
