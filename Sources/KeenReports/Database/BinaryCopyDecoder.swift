@@ -60,21 +60,20 @@ public struct BinaryCopyDecoder {
                 position += 2
                 continue
             }
-            // Find every field of the tuple before handing it on.
-            fieldStarts.removeAll(keepingCapacity: true)
-            fieldLengths.removeAll(keepingCapacity: true)
-            var cursor = position + 2
-            var complete = true
-            for _ in 0..<fieldCount {
-                guard cursor + 4 <= bytes.count else { complete = false; break }
-                let length = bytes.loadBigEndian(Int32.self, at: cursor)
-                cursor += 4
-                fieldStarts.append(cursor)
-                fieldLengths.append(length)
-                if length > 0 { cursor += Int(length) }
-                guard cursor <= bytes.count else { complete = false; break }
+            guard fieldCount >= 0 else { throw EngineError.engine("binary COPY tuple with \(fieldCount) fields") }
+            // Find every field of the tuple before handing it on. The position
+            // arrays change size only when the field count does (never within
+            // one query), so a row costs no array bookkeeping.
+            if fieldStarts.count != fieldCount {
+                fieldStarts = [Int](repeating: 0, count: fieldCount)
+                fieldLengths = [Int32](repeating: 0, count: fieldCount)
             }
-            guard complete else { break }
+            let end = fieldStarts.withUnsafeMutableBufferPointer { starts in
+                fieldLengths.withUnsafeMutableBufferPointer { lengths in
+                    Self.locateFields(in: bytes, after: position + 2, starts: starts, lengths: lengths)
+                }
+            }
+            guard let cursor = end else { break }
             try fieldStarts.withUnsafeBufferPointer { starts in
                 try fieldLengths.withUnsafeBufferPointer { lengths in
                     try onRow(CopyRow(bytes: bytes, starts: starts, lengths: lengths))
@@ -84,6 +83,26 @@ public struct BinaryCopyDecoder {
             position = cursor
         }
         return position
+    }
+
+    /// Fills in where each field of the tuple whose first field length is at
+    /// `start` starts and how long it is; returns the position after the
+    /// tuple, or nil when the tuple does not end within `bytes`.
+    @inline(__always)
+    private static func locateFields(in bytes: UnsafeRawBufferPointer, after start: Int,
+                                     starts: UnsafeMutableBufferPointer<Int>,
+                                     lengths: UnsafeMutableBufferPointer<Int32>) -> Int? {
+        var cursor = start
+        for field in 0..<starts.count {
+            guard cursor + 4 <= bytes.count else { return nil }
+            let length = bytes.loadBigEndian(Int32.self, at: cursor)
+            cursor += 4
+            starts[field] = cursor
+            lengths[field] = length
+            if length > 0 { cursor += Int(length) }
+            guard cursor <= bytes.count else { return nil }
+        }
+        return cursor
     }
 }
 

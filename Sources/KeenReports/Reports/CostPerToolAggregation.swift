@@ -79,42 +79,28 @@ enum CostPerToolAggregation: ReportAggregation {
     }
 
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
-        // Tools are few: find a row's tool by comparing its name's bytes
-        // with the names seen so far, starting with the last one matched.
-        var names: [[UInt8]] = []
+        var tools = NameIndex(of: "tool names")
         var durations: [ValueCounts] = []
         // The partitions are sized before the totals are in: by the planner's estimate (any size is exact).
         let sessions = try PartitionedIDToolCounter(expected: try context.estimatedRows("cost_per_tool_executions"),
                                                     perPartition: context.idsPerPartition, purpose: "cost_per_tool's")
         var users = IDToolMap()
-        var last = 0
         // The server counts and sums on a second connection while this one streams the executions.
         let collected = CollectedTotals()
         try context.alongside("cost_per_tool_totals", as: Totals.self, { collected.append($0) }, meanwhile: {
             try context.stream("cost_per_tool_executions", as: Execution.self) { execution in
-            let name = execution.toolName
-            if last >= names.count || !names[last].elementsEqual(name) {
-                if let index = names.firstIndex(where: { $0.elementsEqual(name) }) {
-                    last = index
-                } else {
-                    guard names.count < IDToolMap.maxTools else {
-                        throw EngineError.engine("more than \(IDToolMap.maxTools) distinct tool names in the window")
-                    }
-                    names.append(Array(name))
-                    durations.append(ValueCounts())
-                    last = names.count - 1
-                }
-            }
-            durations[last].add(execution.executionMs)
-            try sessions.add(execution.session, tool: last)
-            users.add(execution.user, tool: last)
+                let tool = try tools.index(of: execution.toolName)
+                if tool == durations.count { durations.append(ValueCounts()) }
+                durations[tool].add(execution.executionMs)
+                try sessions.add(execution.session, tool: tool)
+                users.add(execution.user, tool: tool)
             }
         })
         var totals = collected.rows
         let sessionCounts = try sessions.countsPerTool()
         let userCounts = users.countsPerTool()
         var byTool: [String: (durations: ValueCounts, sessions: Int64, users: Int64)] = [:]
-        for (index, name) in names.enumerated() {
+        for (index, name) in tools.names.enumerated() {
             byTool[String(decoding: name, as: UTF8.self)] = (durations[index], sessionCounts[index], userCounts[index])
         }
 

@@ -81,17 +81,11 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
         let end = context.parameters.window.to
         var types: [ClientType] = []
-        var last = 0
-        // Client types are few: a row's is found by its name's bytes, the last one matched first.
-        func index(of name: UnsafeRawBufferPointer) throws -> Int {
-            if last < types.count && types[last].name.elementsEqual(name) { return last }
-            if let found = types.firstIndex(where: { $0.name.elementsEqual(name) }) { last = found; return found }
-            guard types.count < IDToolMap.maxTools else {
-                throw EngineError.engine("more than \(IDToolMap.maxTools) distinct client types in the window")
-            }
-            types.append(ClientType(name: Array(name)))
-            last = types.count - 1
-            return last
+        var names = NameIndex(of: "client types")
+        func index(of name: UnsafeRawBufferPointer) throws(EngineError) -> Int {
+            let type = try names.index(of: name)
+            if type == types.count { types.append(ClientType(name: Array(name))) }
+            return type
         }
 
         let sessions = try PartitionedIDToolCounter(perPartition: context.idsPerPartition, purpose: "websocket_connections'")
