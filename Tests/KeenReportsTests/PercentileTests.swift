@@ -27,6 +27,19 @@ import Testing
         #expect(weighted.total == 4)
     }
 
+    /// cost_per_tool's total and maximum execution time come from the counts,
+    /// as sum() and max() over the same values would.
+    @Test func sumsAndFindsTheLargestValue() {
+        // 300 repeats of 70,000 pass both the byte of dense counts and the dense range.
+        let values: [Int64] = [3, -2, 70_000, 0, 3, 255] + Array(repeating: 70_000, count: 300) + Array(repeating: 9, count: 300)
+        #expect(counts(values).sum == values.reduce(0, +))
+        #expect(counts(values).largest == 70_000)
+        #expect(counts([]).sum == 0)
+        #expect(counts([]).largest == nil)
+        #expect(counts([-5, -1]).largest == -1)
+        #expect(counts([Int64.max, 1]).sum == nil)
+    }
+
     @Test func staysExactWhereFloatingPointDrifts() throws {
         // h = 0.95 * 20 = 19 exactly; in float8 0.95 * 20 is 19.000000000000004.
         let values = counts(Array(0...20).map { Int64($0) * 1_000_000_007 })

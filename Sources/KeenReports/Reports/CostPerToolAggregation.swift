@@ -1,8 +1,9 @@
 /// `cost_per_tool`: PostgreSQL counts and sums per tool (a hash aggregate,
 /// what it is good at, on a second connection while the stream runs) and
-/// streams every execution's (tool, time, session, user); Swift counts the distinct sessions and users and the
-/// execution-time distribution per tool, and computes the rates, averages
-/// and exact percentiles. SQL would sort every row once per DISTINCT and per
+/// streams every execution's (tool, time, session, user); Swift counts the
+/// distinct sessions and users and the execution-time distribution per tool
+/// (whose sum, maximum and exact percentiles the report writes), and
+/// computes the rates and averages. SQL would sort every row once per DISTINCT and per
 /// `percentile_cont`, and answer the percentiles in binary floating point.
 ///
 /// Memory stays flat: the distinct sessions are counted through hash
@@ -23,33 +24,25 @@ enum CostPerToolAggregation: ReportAggregation {
         let tool: String
         let executions: Int64
         let successes: Int64
-        let failures: Int64
         let totalCost: ExactDecimal
         let totalTokens: Int64
-        let totalExecutionMs: Int64
-        let maxExecutionMs: Int64?
 
         struct Columns {
-            let tool, executions, successes, failures, totalCost, totalTokens, totalExecutionMs, maxExecutionMs: Int
+            let tool, executions, successes, totalCost, totalTokens: Int
         }
 
         static func columns(in result: ResultColumns) throws(EngineError) -> Columns {
             Columns(tool: try result.position(of: "tool_name"), executions: try result.position(of: "executions"),
-                    successes: try result.position(of: "successes"), failures: try result.position(of: "failures"),
-                    totalCost: try result.position(of: "total_cost"), totalTokens: try result.position(of: "total_tokens"),
-                    totalExecutionMs: try result.position(of: "total_execution_ms"),
-                    maxExecutionMs: try result.position(of: "max_execution_ms"))
+                    successes: try result.position(of: "successes"), totalCost: try result.position(of: "total_cost"),
+                    totalTokens: try result.position(of: "total_tokens"))
         }
 
         init(_ row: CopyRow, _ columns: Columns) throws(EngineError) {
             tool = row.text(columns.tool) ?? ""
             executions = try row.integer(columns.executions) ?? 0
             successes = try row.integer(columns.successes) ?? 0
-            failures = try row.integer(columns.failures) ?? 0
             totalCost = try row.decimal(columns.totalCost) ?? .zero
             totalTokens = try row.integer(columns.totalTokens) ?? 0
-            totalExecutionMs = try row.integer(columns.totalExecutionMs) ?? 0
-            maxExecutionMs = try row.integer(columns.maxExecutionMs)
         }
     }
 
@@ -111,20 +104,23 @@ enum CostPerToolAggregation: ReportAggregation {
         for tool in totals {
             let values = byTool[tool.tool] ?? (ValueCounts(), 0, 0)
             let distribution = values.durations.sorted()
+            guard let totalExecutionMs = distribution.sum else {
+                throw EngineError.engine("\(tool.tool)'s execution times sum past a 64-bit integer")
+            }
             try output.write([
                 "tool_name": .text(tool.tool),
                 "executions": .integer(tool.executions),
                 "successes": .integer(tool.successes),
-                "failures": .integer(tool.failures),
+                "failures": .integer(tool.executions - tool.successes),
                 "success_rate": .decimal(ExactDecimal(tool.successes).divided(by: tool.executions, scale: 4)),
                 "total_cost": .decimal(tool.totalCost),
                 "avg_cost": .decimal(tool.totalCost.divided(by: tool.executions, scale: 6)),
                 "total_tokens": .integer(tool.totalTokens),
-                "avg_execution_ms": .decimal(ExactDecimal(tool.totalExecutionMs).divided(by: tool.executions, scale: 3)),
+                "avg_execution_ms": .decimal(ExactDecimal(totalExecutionMs).divided(by: tool.executions, scale: 3)),
                 "p50_execution_ms": .decimal(distribution.percentile(Fractions.p50)),
                 "p95_execution_ms": .decimal(distribution.percentile(Fractions.p95)),
                 "p99_execution_ms": .decimal(distribution.percentile(Fractions.p99)),
-                "max_execution_ms": .integer(tool.maxExecutionMs),
+                "max_execution_ms": .integer(distribution.largest),
                 "sessions": .integer(values.sessions),
                 "users": .integer(values.users),
             ])

@@ -66,6 +66,15 @@ public struct SortedValueCounts: Sendable {
         self.total = total
     }
 
+    /// The sum of every value counted, exactly (nil when it passes Int64).
+    public var sum: Int64? {
+        let sum = entries.reduce(Int128(0)) { $0 + Int128($1.value) * Int128($1.count) }
+        return Int64(exactly: sum)
+    }
+
+    /// The largest value counted; nil when empty.
+    public var largest: Int64? { entries.last?.value }
+
     /// The value at 0-based `rank` in the sorted multiset.
     func value(atRank rank: Int64) -> Int64 {
         var seen: Int64 = 0
