@@ -3,8 +3,9 @@
 /// streams every execution's (tool, time, session, user); Swift counts the
 /// distinct sessions and users and the execution-time distribution per tool
 /// (whose sum, maximum and exact percentiles the report writes), and
-/// computes the rates and averages. SQL would sort every row once per DISTINCT and per
-/// `percentile_cont`, and answer the percentiles in binary floating point.
+/// computes the rates and averages. SQL would sort every row once per
+/// DISTINCT and per `percentile_cont`, and answer the percentiles in binary
+/// floating point.
 ///
 /// Memory stays flat: the distinct sessions are counted through hash
 /// partitions on temporary files, a bounded number of entries each

@@ -16,7 +16,6 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
     static let staleAfter: Int64 = 5 * 60 * 1_000_000
 
     private struct ClientType {
-        let name: [UInt8]
         var connections: Int64 = 0
         var closed: Int64 = 0
         var openAtEnd: Int64 = 0
@@ -84,7 +83,7 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
         var names = NameIndex(of: "client types")
         func index(of name: UnsafeRawBufferPointer) throws(EngineError) -> Int {
             let type = try names.index(of: name)
-            if type == types.count { types.append(ClientType(name: Array(name))) }
+            if type == types.count { types.append(ClientType()) }
             return type
         }
 
@@ -112,7 +111,7 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
         for type in types.indices {
             types[type].durations.plan()
             for values in types[type].durations.neededValues {
-                ranges.types.append(String(decoding: types[type].name, as: UTF8.self))
+                ranges.types.append(String(decoding: names.names[type], as: UTF8.self))
                 ranges.shortest.append("\(values.lowerBound) microseconds")
                 ranges.longest.append("\(values.upperBound) microseconds")
             }
@@ -132,11 +131,11 @@ enum WebsocketConnectionsAggregation: ReportAggregation {
         func seconds(_ microseconds: ExactDecimal) -> ExactDecimal { ExactDecimal(units: microseconds.units, scale: microseconds.scale + 6) }
         func written(_ seconds: ExactDecimal?) -> ReportValue { seconds.map { .decimal($0.rounded(toScale: 3)) } ?? .null }
         let output = outputs["websocket_connections"]
-        for index in types.indices.sorted(by: { types[$0].name.lexicographicallyPrecedes(types[$1].name) }) {
+        for index in types.indices.sorted(by: { names.names[$0].lexicographicallyPrecedes(names.names[$1]) }) {
             let type = types[index]
             let average = type.closed > 0 ? seconds(ExactDecimal(units: type.microseconds, scale: 0)).divided(by: type.closed, scale: 3) : nil
             try output.write([
-                "client_type": .text(String(decoding: type.name, as: UTF8.self)),
+                "client_type": .text(String(decoding: names.names[index], as: UTF8.self)),
                 "connections": .integer(type.connections),
                 "users": .integer(index < userCounts.count ? userCounts[index] : 0),
                 "sessions": .integer(index < sessionCounts.count ? sessionCounts[index] : 0),

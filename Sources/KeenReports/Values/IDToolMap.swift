@@ -25,7 +25,7 @@ public struct IDToolMap: Sendable {
     }
 
     @inline(__always)
-    private static func hash(_ id: UInt128) -> Int {
+    static func hash(_ id: UInt128) -> Int {
         let mixed = (UInt64(truncatingIfNeeded: id) ^ UInt64(truncatingIfNeeded: id >> 64)) &* 0x9E37_79B9_7F4A_7C15
         return Int(truncatingIfNeeded: mixed >> 20)
     }

@@ -32,8 +32,7 @@ struct RecentIDTools {
     mutating func add<Failure: Error>(_ id: UInt128, tool: Int,
                                       evicted: (UInt128, UInt64) throws(Failure) -> Void) throws(Failure) {
         let bit: UInt64 = 1 << UInt64(tool)
-        let mixed = (UInt64(truncatingIfNeeded: id) ^ UInt64(truncatingIfNeeded: id >> 64)) &* 0x9E37_79B9_7F4A_7C15
-        let slot = Int(truncatingIfNeeded: mixed >> 40) & mask
+        let slot = IDToolMap.hash(id) & mask
         added += 1
         if keys[slot] == id && masks[slot] != 0 {
             masks[slot] |= bit
