@@ -63,6 +63,46 @@ import Testing
                        "cost_per_tool through partitions")
     }
 
+    /// A window the planner reads by a whole sequential scan is cut at a
+    /// block inside the table, and the two halves hold every execution of the
+    /// window once, neither nearly empty; a short window (read through the
+    /// index) and a run without a session are read whole. The reports of
+    /// wide windows above are read in halves, so their numbers are the
+    /// halves' tallies merged.
+    @Test func cutsAWholeScanInTwoHalvesOfTheTablesBlocks() throws {
+        let catalog = try TestEnvironment.catalog()
+        let report = try catalog.report(named: "cost_per_tool")
+        let session = ReadSession(settings: try TestEnvironment.settings())
+        let wide = try ReportParameters(window: ReportWindow(from: "2026-10-20", to: "2026-12-01", zone: .utc))
+        let (transaction, _) = try session.begin(wide)
+        defer { try? transaction.commit() }
+        let context = ReportContext(transaction: transaction, catalog: catalog, definition: report, parameters: wide, session: session)
+        let query = "cost_per_tool_executions"
+        let cut = try #require(try context.blockCut(query, middle: "cost_per_tool_halfway_block"))
+        let block = try #require(Int(cut.dropFirst().prefix { $0 != "," }))
+        let blocks = try #require(Int(try TestEnvironment.query(
+            "SELECT pg_relation_size('tool_executions') / current_setting('block_size')::int8")[0][0] ?? ""))
+        #expect(block > 0 && block < blocks, "cut at \(cut) of \(blocks) blocks")
+
+        let below = try context.stream(query, more: ["blocks_to": cut]) { _ in { _ in } }
+        let atOrPast = try context.stream(query, more: ["blocks_from": cut]) { _ in { _ in } }
+        let inWindow = try #require(Int(try TestEnvironment.query("""
+            SELECT count(*) FROM tool_executions
+            WHERE execution_timestamp >= '2026-10-20T00:00:00Z' AND execution_timestamp < '2026-12-01T00:00:00Z'
+            """)[0][0] ?? ""))
+        #expect(below + atOrPast == inWindow)
+        #expect(below > inWindow / 4 && atOrPast > inWindow / 4, "\(below) and \(atOrPast) of \(inWindow)")
+
+        var alone = context
+        alone.session = nil
+        #expect(try alone.blockCut(query, middle: "cost_per_tool_halfway_block") == nil, "no session: one connection")
+        let hour = try ReportParameters(window: ReportWindow(from: "2026-11-05T10:00:00Z", to: "2026-11-05T11:00:00Z", zone: .utc))
+        let (short, _) = try session.begin(hour)
+        defer { try? short.commit() }
+        let shortContext = ReportContext(transaction: short, catalog: catalog, definition: report, parameters: hour, session: session)
+        #expect(try shortContext.blockCut(query, middle: "cost_per_tool_halfway_block") == nil, "an hour: read through the index")
+    }
+
     @Test func countsEventsOnTheWindowsEdgesOnce() throws {
         // The generator puts executions exactly on UTC midnights: the one at
         // `to` belongs to the next window, the one at `from` to this one.

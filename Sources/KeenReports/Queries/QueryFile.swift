@@ -2,7 +2,7 @@
 /// and declares its parameters, followed by the SQL.
 ///
 /// ```
-/// -- name: cost_per_tool_totals
+/// -- name: tool_totals
 /// -- Per-tool totals over the tool executions in the window.
 /// -- param: from timestamptz  start of the window (inclusive)
 /// -- param: user_id uuid?  only this user's rows; all users when empty

@@ -62,11 +62,13 @@ struct ReportContext {
     /// both at once; without a session, the query first, then `meanwhile`.
     /// The second read runs without parallel workers: beside a stream that
     /// keeps a core busy, they only contend for the same cores.
-    func alongside<Row: QueryRow & SendableMetatype>(_ queryName: String, as _: Row.Type, _ onRow: @escaping @Sendable (Row) throws -> Void,
-                                  meanwhile: () throws -> Void) throws {
+    /// `more` sets parameters for the second read alone.
+    func alongside<Row: QueryRow & SendableMetatype>(_ queryName: String, as _: Row.Type, more: [String: String?] = [:],
+                                                     _ onRow: @escaping @Sendable (Row) throws -> Void,
+                                                     meanwhile: () throws -> Void) throws {
         let query = query(queryName)
         guard let session else {
-            try transaction.stream(query, as: Row.self, onRow)
+            try transaction.stream(query, as: Row.self, more: more, onRow)
             return try meanwhile()
         }
         let snapshot = try transaction.exportSnapshot()
@@ -76,7 +78,7 @@ struct ReportContext {
             do {
                 let side = try session.joining(snapshot, parameters: parameters)
                 try side.connection.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-                try side.stream(query, as: Row.self, onRow)
+                try side.stream(query, as: Row.self, more: more, onRow)
                 try side.commit()
             } catch {
                 failure.error = error
@@ -85,7 +87,7 @@ struct ReportContext {
         if let error = failure.error { throw error }
     }
 
-    private func query(_ name: String) -> QueryFile {
+    func query(_ name: String) -> QueryFile {
         precondition(definition.queries.contains(name), "\(definition.name) does not declare query \(name)")
         return catalog.query(named: name)
     }

@@ -16,8 +16,7 @@ public struct ReportDescription {
         text += "\nParameters:\n"
         var seen = Set<String>()
         for parameter in queries.flatMap(\.parameters) where seen.insert(parameter.name).inserted {
-            let option = parameter.type == .tid ? "set by --jobs; all blocks otherwise"
-                : ReportParameters.setByTheEngine[parameter.name]
+            let option = ReportParameters.setByTheEngine[parameter.name]
                 ?? "--" + parameter.name.replacingOccurrences(of: "_", with: "-")
             text += "  \(parameter.name)  \(parameter.type.rawValue)\(parameter.optional ? ", optional" : "")  (\(option))"
             text += parameter.meaning.isEmpty ? "\n" : "  \(parameter.meaning)\n"

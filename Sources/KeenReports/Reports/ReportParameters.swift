@@ -22,6 +22,8 @@ public struct ReportParameters: Sendable {
         "metrics_tz": .text,
         // websocket_connections' second reading: the duration ranges its first found.
         "client_types": .textArray, "shortest": .intervalArray, "longest": .intervalArray,
+        // A scan read in two halves of its table's blocks (`blockCut`), and the sample that places the cut.
+        "blocks_from": .tid, "blocks_to": .tid, "sample_percent": .numeric,
     ]
 
     /// The declarable parameters no option sets, with who sets them.
@@ -35,6 +37,9 @@ public struct ReportParameters: Sendable {
         "client_types": "set by websocket_connections from its first reading",
         "shortest": "set by websocket_connections from its first reading",
         "longest": "set by websocket_connections from its first reading",
+        "blocks_from": "set when the scan is read in two halves; all blocks otherwise",
+        "blocks_to": "set when the scan is read in two halves; all blocks otherwise",
+        "sample_percent": "set from the planner's estimate of the window's rows",
     ]
 
     public init(window: ReportWindow, userID: String? = nil) throws(EngineError) {

@@ -95,7 +95,16 @@ public final class ReportTransaction {
     /// The planner's estimate of the rows the query returns (EXPLAIN, which
     /// runs nothing): a size to plan memory by, never a count to report.
     func estimatedRows(_ query: QueryFile) throws(EngineError) -> Int64 {
-        let plan = try connection.execute("EXPLAIN (FORMAT JSON) " + render(query, more: [:])).value(0, 0) ?? ""
+        Self.estimatedRows(in: try plan(query))
+    }
+
+    /// The planner's plan of `query` with this run's values, as EXPLAIN's JSON.
+    func plan(_ query: QueryFile) throws(EngineError) -> String {
+        try connection.execute("EXPLAIN (FORMAT JSON) " + render(query, more: [:])).value(0, 0) ?? ""
+    }
+
+    /// The top node's estimate of rows in a plan of `plan(_:)`.
+    static func estimatedRows(in plan: String) -> Int64 {
         guard let range = plan.range(of: "\"Plan Rows\": ") else { return 0 }
         return Int64(plan[range.upperBound...].prefix { $0.isNumber }) ?? 0
     }
