@@ -78,6 +78,33 @@ import Testing
         #expect(value?.description == expected)
     }
 
+    /// The 64-bit millionths equal the exact decoding wherever it has no
+    /// digit past the sixth decimal and fits, and are nil everywhere else.
+    @Test func readsNumericsAsMillionthsLikeTheExactDecoding() {
+        var generator = SystemRandomNumberGenerator()
+        var fitted = 0
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...6, using: &generator)
+            let weight = Int16.random(in: -4...4, using: &generator)
+            let scale = Int16.random(in: 0...12, using: &generator)
+            // As PostgreSQL sends them: no digit past the display scale.
+            let digits = (0..<count).map { index in
+                let decimals = 4 * (Int(index) - Int(weight))  // the decimal places up to this digit's last
+                let dropped = min(4, max(0, decimals - Int(scale)))
+                let unit = Int16([1, 10, 100, 1000, 10000][dropped])
+                return Int16.random(in: 0...9999, using: &generator) / unit * unit
+            }
+            let negative = Bool.random(using: &generator)
+            let bytes = numeric(digits: digits, weight: weight, negative: negative, scale: scale)
+            let (units, exact) = bytes.withUnsafeBytes { (NumericBinary.units($0, scale: 6), NumericBinary.decode($0)) }
+            var expected: Int64?
+            if let exact, exact.rounded(toScale: 6) == exact, let fits = Int64(exactly: exact.rounded(toScale: 6).units) { expected = fits }
+            #expect(units == expected, "\(digits) weight \(weight) negative \(negative)")
+            if expected != nil { fitted += 1 }
+        }
+        #expect(fitted > 5_000, "most values fit")
+    }
+
     @Test func rejectsAStreamThatEndsEarly() throws {
         var decoder = BinaryCopyDecoder()
         let bytes = Array(stream.dropLast(5))

@@ -16,6 +16,21 @@ import Testing
         #expect(names.names.map { String(decoding: $0, as: UTF8.self) } == ["read_file", "web", "web_fetch", ""])
     }
 
+    /// Names that share a length, a prefix or a suffix, met in every
+    /// order: each found again by its own number, whatever its hash collides with.
+    @Test func findsInterleavedNamesThatLookAlike() throws {
+        var names = NameIndex(of: "tool names")
+        let known = (0..<64).map { number in ["tool_\(number)", "a_long_common_prefix_\(number)", "\(number)_and_a_long_common_suffix",
+                                             String(repeating: "x", count: number)][number % 4] }
+        let numbers = try known.map { try index(&names, $0) }
+        #expect(numbers == Array(0..<64))
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let number = Int.random(in: 0..<64, using: &generator)
+            #expect(try index(&names, known[number]) == number)
+        }
+    }
+
     @Test func refusesTheSixtyFifthName() throws {
         var names = NameIndex(of: "tool names")
         for number in 0..<64 { #expect(try index(&names, "tool_\(number)") == number) }

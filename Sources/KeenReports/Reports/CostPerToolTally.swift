@@ -13,7 +13,33 @@ final class CostPerToolTally: @unchecked Sendable {
         var durations = ValueCounts()
         var successes: Int64 = 0
         var tokens: Int64 = 0
-        var cost = ExactDecimal.zero
+        /// The cost in millionths (the column's scale), and any value with
+        /// more decimals or too large for 64 bits, exactly, beside it.
+        var micros: Int128 = 0
+        var otherCost = ExactDecimal.zero
+
+        var cost: ExactDecimal { ExactDecimal(units: micros, scale: ToolExecution.costScale) + otherCost }
+
+        /// One execution's counts and sums (its ids go to the tally's maps).
+        @inline(__always)
+        mutating func add(_ execution: ToolExecution) {
+            durations.add(execution.executionMs)
+            if execution.success { successes += 1 }
+            tokens += execution.tokens
+            if let costMicros = execution.costMicros {
+                micros += Int128(costMicros)
+            } else {
+                otherCost += execution.cost
+            }
+        }
+
+        mutating func add(_ other: Tool) {
+            durations.add(other.durations)
+            successes += other.successes
+            tokens += other.tokens
+            micros += other.micros
+            otherCost += other.otherCost
+        }
     }
 
     private(set) var names = NameIndex(of: "tool names")
@@ -30,10 +56,7 @@ final class CostPerToolTally: @unchecked Sendable {
     func add(_ execution: ToolExecution) throws(EngineError) {
         let tool = try names.index(of: execution.toolName)
         if tool == tools.count { tools.append(Tool()) }
-        tools[tool].durations.add(execution.executionMs)
-        if execution.success { tools[tool].successes += 1 }
-        tools[tool].tokens += execution.tokens
-        tools[tool].cost += execution.cost
+        tools[tool].add(execution)
         try sessions.add(execution.session, tool: tool)
         users.add(execution.user, tool: tool)
     }
@@ -45,10 +68,7 @@ final class CostPerToolTally: @unchecked Sendable {
         for (index, name) in other.names.names.enumerated() {
             let tool = try name.withUnsafeBytes { bytes in Result { () throws(EngineError) in try names.index(of: bytes) } }.get()
             if tool == tools.count { tools.append(Tool()) }
-            tools[tool].durations.add(other.tools[index].durations)
-            tools[tool].successes += other.tools[index].successes
-            tools[tool].tokens += other.tools[index].tokens
-            tools[tool].cost += other.tools[index].cost
+            tools[tool].add(other.tools[index])
             numbers.append(tool)
         }
         func renumber(_ mask: UInt64) -> UInt64 {
@@ -79,9 +99,14 @@ struct ToolExecution: QueryRow {
     let executionMs: Int64
     let success: Bool
     let tokens: Int64
+    /// The cost in millionths; nil when it does not fit them, and then `cost` holds it.
+    let costMicros: Int64?
     let cost: ExactDecimal
     let session: UInt128
     let user: UInt128
+
+    /// tool_executions.cost is numeric(10,6).
+    static let costScale = 6
 
     struct Columns {
         let toolName, executionMs, success, tokens, cost, session, user: Int
@@ -99,7 +124,8 @@ struct ToolExecution: QueryRow {
         executionMs = try row.integer(columns.executionMs) ?? 0
         success = try row.boolean(columns.success) ?? false
         tokens = try row.integer(columns.tokens) ?? 0
-        cost = try row.decimal(columns.cost) ?? .zero
+        costMicros = row.units(columns.cost, scale: Self.costScale)
+        cost = costMicros == nil ? try row.decimal(columns.cost) ?? .zero : .zero
         session = try row.uuidBits(columns.session)
         user = try row.uuidBits(columns.user)
     }

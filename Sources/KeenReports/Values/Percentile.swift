@@ -18,7 +18,21 @@ public struct ValueCounts: Sendable {
 
     public init() {}
 
-    public mutating func add(_ value: Int64, count: Int64 = 1) {
+    /// One more `value`: a stream's hot path, inlined, for a value whose
+    /// count already has a place in the dense array.
+    @inline(__always)
+    public mutating func add(_ value: Int64) {
+        if value >= 0 && value < Int64(dense.count) {
+            let (sum, carried) = dense[Int(value)].addingReportingOverflow(1)
+            dense[Int(value)] = sum
+            total += 1
+            if carried { sparse[value, default: 0] += 256 }
+            return
+        }
+        add(value, count: 1)
+    }
+
+    public mutating func add(_ value: Int64, count: Int64) {
         total += count
         guard value >= 0 && value < Self.denseLimit else {
             sparse[value, default: 0] += count
