@@ -51,11 +51,7 @@ final class PartitionedIDToolCounter {
     }
 
     func add(_ id: UInt128, tool: Int) throws(EngineError) {
-        if direct != nil {
-            direct!.add(id, tool: tool)
-            if direct!.count > perPartition { try spill() }
-            return
-        }
+        if direct != nil { return try add(id, tools: 1 << UInt64(tool)) }
         guard recent != nil else {
             return try write(id, tools: 1 << UInt64(tool))
         }
