@@ -92,6 +92,10 @@ import Testing
             """)[0][0] ?? ""))
         #expect(below + atOrPast == inWindow)
         #expect(below > inWindow / 4 && atOrPast > inWindow / 4, "\(below) and \(atOrPast) of \(inWindow)")
+        // Both halves at once, read by this thread, interleaved.
+        var both = 0
+        try context.streamInHalves(query, cut: cut, as: ToolExecution.self) { _ in both += 1 }
+        #expect(both == inWindow)
 
         var alone = context
         alone.session = nil
@@ -101,6 +105,28 @@ import Testing
         defer { try? short.commit() }
         let shortContext = ReportContext(transaction: short, catalog: catalog, definition: report, parameters: hour, session: session)
         #expect(try shortContext.blockCut(query, middle: "cost_per_tool_halfway_block") == nil, "an hour: read through the index")
+    }
+
+    /// A reader's error in the middle of the two halves stops both servers
+    /// and comes back as that error, not as the cancelled COPYs'.
+    @Test func aReadersErrorStopsBothHalves() throws {
+        let catalog = try TestEnvironment.catalog()
+        let session = ReadSession(settings: try TestEnvironment.settings())
+        let wide = try ReportParameters(window: ReportWindow(from: "2026-10-20", to: "2026-12-01", zone: .utc))
+        let (transaction, _) = try session.begin(wide)
+        let context = ReportContext(transaction: transaction, catalog: catalog, definition: try catalog.report(named: "cost_per_tool"),
+                                    parameters: wide, session: session)
+        let query = "cost_per_tool_executions"
+        let cut = try #require(try context.blockCut(query, middle: "cost_per_tool_halfway_block"))
+        var read = 0
+        let error = #expect(throws: EngineError.self) {
+            try context.streamInHalves(query, cut: cut, as: ToolExecution.self) { _ in
+                read += 1
+                if read == 1_000 { throw EngineError.output("the test's disk is full") }
+            }
+        }
+        #expect(error?.description.contains("the test's disk is full") == true, "\(String(describing: error))")
+        #expect(read == 1_000, "no row is read after the error")
     }
 
     @Test func countsEventsOnTheWindowsEdgesOnce() throws {

@@ -51,29 +51,6 @@ import Testing
         #expect(try counter.countsPerTool() == reference)
     }
 
-    /// A second counter absorbed into the first, its tools renumbered, counts
-    /// as one counter fed everything would: in memory and in files, each way round.
-    @Test(arguments: [
-        (expected: 0, perPartition: 100_000),  // both in memory
-        (expected: 20_000, perPartition: 1_000),  // both in files made up front
-        (expected: 0, perPartition: 3_000),  // the first spills while it absorbs
-    ])
-    func anAbsorbedCounterCountsAsIfOne(expected: Int, perPartition: Int) throws {
-        let (entries, _) = Self.entries(20_000, distinct: 6_000)
-        // The second counter numbers tool t as 4 - t.
-        var sets = [Set<UInt128>](repeating: [], count: IDToolMap.maxTools)
-        for (id, tool) in entries { sets[tool].insert(id) }
-        let first = try PartitionedIDToolCounter(expected: Int64(expected), perPartition: perPartition, purpose: "the test's")
-        let second = try PartitionedIDToolCounter(expected: Int64(expected / 2), perPartition: perPartition, purpose: "the test's")
-        for (index, (id, tool)) in entries.enumerated() {
-            if index % 3 == 0 { try second.add(id, tool: 4 - tool) } else { try first.add(id, tool: tool) }
-        }
-        try first.absorb(second) { mask in
-            (0..<5).reduce(0) { renumbered, tool in mask & (1 << UInt64(4 - tool)) != 0 ? renumbered | 1 << UInt64(tool) : renumbered }
-        }
-        #expect(try first.countsPerTool() == sets.map { Int64($0.count) })
-    }
-
     @Test func theRecentTableHandsOnEveryIDsToolsOnce() {
         var table = RecentIDTools(slots: 4)
         var handed: [UInt128: UInt64] = [:]

@@ -73,24 +73,6 @@ import Testing
         #expect(sorted.entries.map(\.count) == [1, 1, 2, 1, 1, 1])
         #expect(sorted.total == 7)
     }
-
-    /// Two halves' counts added equal the counts of all the values, counts
-    /// past a byte, negatives and values past the dense array included.
-    @Test func valueCountsOfTwoHalvesAddUpToTheWhole() {
-        var generator = SystemRandomNumberGenerator()
-        let values = (0..<20_000).map { _ in [Int64.random(in: 0..<40, using: &generator), Int64.random(in: -3...70_000, using: &generator)]
-            .randomElement(using: &generator)! }
-        var whole = ValueCounts()
-        var first = ValueCounts()
-        var second = ValueCounts()
-        for (index, value) in values.enumerated() {
-            whole.add(value)
-            if index < 7_000 { first.add(value) } else { second.add(value) }
-        }
-        first.add(second)
-        #expect(first.sorted().entries.map { [$0.value, $0.count] } == whole.sorted().entries.map { [$0.value, $0.count] })
-        #expect(first.total == Int64(values.count))
-    }
 }
 
 /// The two readings give PostgreSQL's percentile_cont exactly, whatever the

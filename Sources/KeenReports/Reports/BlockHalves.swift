@@ -1,6 +1,6 @@
 /// Reading one large sequential scan as two halves of its table's blocks,
 /// one per connection on the run's snapshot, so that two server processes
-/// share it: the query has `blocks_to` and `blocks_from` parameters (tid),
+/// share it (one client thread reads both): the query has `blocks_to` and `blocks_from` parameters (tid),
 /// and the halves are complementary, so any block is exact; the block a
 /// sample of the window's rows puts in the middle balances them.
 extension ReportContext {
@@ -28,5 +28,24 @@ extension ReportContext {
         }
         guard let middle, middle > 0 else { return nil }
         return "(\(middle),0)"
+    }
+
+    /// Streams `queryName` in two halves of its table's blocks at once: the
+    /// blocks before `cut` on this connection, the rest on a second joined to
+    /// the run's snapshot, both read by this thread (without a session, the
+    /// whole scan on this connection). The second read runs without
+    /// parallel workers: beside a stream that keeps a core busy, they only
+    /// contend for the same cores.
+    func streamInHalves<Row: QueryRow>(_ queryName: String, cut: String, as _: Row.Type,
+                                       _ onRow: (Row) throws -> Void) throws {
+        guard let session else {
+            try stream(queryName, as: Row.self, onRow)
+            return
+        }
+        let side = try session.joining(try transaction.exportSnapshot(), parameters: parameters)
+        try side.connection.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        try transaction.stream(query(queryName), as: Row.self, more: ["blocks_to": cut], alongside: side,
+                               otherMore: ["blocks_from": cut], onRow)
+        try side.commit()
     }
 }

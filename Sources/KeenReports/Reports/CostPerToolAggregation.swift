@@ -7,9 +7,9 @@
 /// answer the percentiles in binary floating point.
 ///
 /// A large window's sequential scan is read in two halves of the table's
-/// blocks at once (`blockCut`), each into its own tally, the second absorbed
-/// into the first: the server's work of the one scan is shared by two of
-/// its processes, which the stream alone keeps busy.
+/// blocks at once (`blockCut`), both by this thread into one tally: the
+/// server's work of the one scan is shared by two of its processes, which
+/// the stream alone keeps busy.
 ///
 /// Memory stays flat: the distinct sessions are counted through hash
 /// partitions on temporary files, a bounded number of entries each
@@ -30,11 +30,7 @@ enum CostPerToolAggregation: ReportAggregation {
         let expected = try context.estimatedRows(query)
         let tally = try CostPerToolTally(expected: expected, idsPerPartition: context.idsPerPartition)
         if let cut = try context.blockCut(query, middle: "cost_per_tool_halfway_block") {
-            let upper = try CostPerToolTally(expected: expected / 2, idsPerPartition: context.idsPerPartition)
-            try context.alongside(query, as: ToolExecution.self, more: ["blocks_from": cut], { try upper.add($0) }, meanwhile: {
-                try context.stream(query, as: ToolExecution.self, more: ["blocks_to": cut]) { try tally.add($0) }
-            })
-            try tally.absorb(upper)
+            try context.streamInHalves(query, cut: cut, as: ToolExecution.self) { try tally.add($0) }
         } else {
             try context.stream(query, as: ToolExecution.self) { try tally.add($0) }
         }

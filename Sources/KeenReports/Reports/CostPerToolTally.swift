@@ -1,14 +1,7 @@
-/// What cost_per_tool keeps of the executions one connection reads: per
-/// tool, the successes, tokens, cost and execution-time distribution (whose
-/// total is the executions), and the distinct sessions and users. When the
-/// scan is read in two halves at once, each half has its own tally and the
-/// second is absorbed into the first: counts and sums add, distinct ids
-/// merge, and the second's tools are renumbered by name, since each tally
-/// numbers its tools in the order it met them.
-///
-/// Unchecked Sendable: one thread uses a tally at a time, the second
-/// half's by its connection's thread until `Parallel.run` has joined it.
-final class CostPerToolTally: @unchecked Sendable {
+/// What cost_per_tool keeps of the executions it reads: per tool, the
+/// successes, tokens, cost and execution-time distribution (whose total is
+/// the executions), and the distinct sessions and users.
+final class CostPerToolTally {
     struct Tool {
         var durations = ValueCounts()
         var successes: Int64 = 0
@@ -32,14 +25,6 @@ final class CostPerToolTally: @unchecked Sendable {
                 otherCost += execution.cost
             }
         }
-
-        mutating func add(_ other: Tool) {
-            durations.add(other.durations)
-            successes += other.successes
-            tokens += other.tokens
-            micros += other.micros
-            otherCost += other.otherCost
-        }
     }
 
     private(set) var names = NameIndex(of: "tool names")
@@ -61,31 +46,8 @@ final class CostPerToolTally: @unchecked Sendable {
         users.add(execution.user, tool: tool)
     }
 
-    /// Adds everything `other` counted. Called once, after both tallies'
-    /// last `add`; `other` is spent.
-    func absorb(_ other: CostPerToolTally) throws(EngineError) {
-        var numbers: [Int] = []
-        for (index, name) in other.names.names.enumerated() {
-            let tool = try name.withUnsafeBytes { bytes in Result { () throws(EngineError) in try names.index(of: bytes) } }.get()
-            if tool == tools.count { tools.append(Tool()) }
-            tools[tool].add(other.tools[index])
-            numbers.append(tool)
-        }
-        func renumber(_ mask: UInt64) -> UInt64 {
-            var bits = mask
-            var renumbered: UInt64 = 0
-            while bits != 0 {
-                renumbered |= 1 << UInt64(numbers[bits.trailingZeroBitCount])
-                bits &= bits - 1
-            }
-            return renumbered
-        }
-        try sessions.absorb(other.sessions, renumber: renumber)
-        other.users.forEach { id, tools in users.add(id, tools: renumber(tools)) }
-    }
-
     /// Distinct sessions and users per tool, indexed like `tools`. Called
-    /// once, after the last `add` or `absorb`.
+    /// once, after the last `add`.
     func distinctCounts() throws(EngineError) -> (sessions: [Int64], users: [Int64]) {
         (try sessions.countsPerTool(), users.countsPerTool())
     }

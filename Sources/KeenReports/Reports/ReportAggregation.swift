@@ -32,7 +32,7 @@ struct ReportContext {
     let parameters: ReportParameters
     /// See `ReportRunner.idsPerPartition`.
     var idsPerPartition = PartitionedIDToolCounter.defaultPerPartition
-    /// Where a second connection may join the run's snapshot (`alongside`);
+    /// Where a second connection may join the run's snapshot (`streamInHalves`);
     /// nil in a night, whose jobs already share the cores.
     var session: ReadSession?
 
@@ -57,36 +57,6 @@ struct ReportContext {
         try transaction.estimatedRows(query(queryName))
     }
 
-    /// Streams `queryName` on a second connection joined to the run's
-    /// snapshot while `meanwhile` runs on this one, so the server reads
-    /// both at once; without a session, the query first, then `meanwhile`.
-    /// The second read runs without parallel workers: beside a stream that
-    /// keeps a core busy, they only contend for the same cores.
-    /// `more` sets parameters for the second read alone.
-    func alongside<Row: QueryRow & SendableMetatype>(_ queryName: String, as _: Row.Type, more: [String: String?] = [:],
-                                                     _ onRow: @escaping @Sendable (Row) throws -> Void,
-                                                     meanwhile: () throws -> Void) throws {
-        let query = query(queryName)
-        guard let session else {
-            try transaction.stream(query, as: Row.self, more: more, onRow)
-            return try meanwhile()
-        }
-        let snapshot = try transaction.exportSnapshot()
-        let failure = SideFailure()
-        let parameters = parameters
-        try Parallel.run(1, { _ in
-            do {
-                let side = try session.joining(snapshot, parameters: parameters)
-                try side.connection.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-                try side.stream(query, as: Row.self, more: more, onRow)
-                try side.commit()
-            } catch {
-                failure.error = error
-            }
-        }, meanwhile: meanwhile)
-        if let error = failure.error { throw error }
-    }
-
     func query(_ name: String) -> QueryFile {
         precondition(definition.queries.contains(name), "\(definition.name) does not declare query \(name)")
         return catalog.query(named: name)
@@ -101,10 +71,4 @@ struct ReportOutputs {
         // The catalog checked the names against the aggregation's.
         byName[name]!
     }
-}
-
-/// The error of `alongside`'s second read. Unchecked: only its thread
-/// writes it, and only after `Parallel.run` has joined that thread is it read.
-private final class SideFailure: @unchecked Sendable {
-    var error: Error?
 }

@@ -92,6 +92,29 @@ public final class ReportTransaction {
         }
     }
 
+    /// Streams the query's rows with `more` on this transaction's connection
+    /// and with `otherMore` on `other`'s (a transaction joined to this
+    /// one's snapshot) at once, read by this thread: the rows of the two
+    /// arrive interleaved, each decoded as a `Row`. Returns the count of both.
+    @discardableResult
+    func stream<Row: QueryRow>(_ query: QueryFile, as _: Row.Type, more: [String: String?], alongside other: ReportTransaction,
+                               otherMore: [String: String?], _ onRow: (Row) throws -> Void) throws -> Int {
+        let sql = try render(query, more: more)
+        let otherSQL = try other.render(query, more: otherMore)
+        var decoders = [BinaryCopyDecoder(), BinaryCopyDecoder()]
+        do {
+            let columns = try Row.columns(in: ResultColumns(names: try connection.columnNames(of: sql)))
+            try connection.copyOut("COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)", alongside: other.connection,
+                                   "COPY (\n\(otherSQL)\n) TO STDOUT (FORMAT binary)") { index, chunk in
+                try decoders[index].decode(chunk) { row in try onRow(try Row(row, columns)) }
+            }
+            try decoders.forEach { try $0.finish() }
+        } catch let error as EngineError {
+            throw error.prefixed("query \(query.name)")
+        }
+        return decoders[0].rowsDecoded + decoders[1].rowsDecoded
+    }
+
     /// The planner's estimate of the rows the query returns (EXPLAIN, which
     /// runs nothing): a size to plan memory by, never a count to report.
     func estimatedRows(_ query: QueryFile) throws(EngineError) -> Int64 {

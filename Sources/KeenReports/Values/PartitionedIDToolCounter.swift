@@ -51,19 +51,16 @@ final class PartitionedIDToolCounter {
     }
 
     func add(_ id: UInt128, tool: Int) throws(EngineError) {
-        if direct != nil { return try add(id, tools: 1 << UInt64(tool)) }
+        if direct != nil {
+            direct!.add(id, tool: tool)
+            if direct!.count > perPartition { try spill() }
+            return
+        }
         guard recent != nil else {
             return try write(id, tools: 1 << UInt64(tool))
         }
         try recent!.add(id, tool: tool) { (evicted, tools) throws(EngineError) in try write(evicted, tools: tools) }
         if recent!.added == Self.recentTrial && recent!.repeats * 4 < recent!.added { try drainRecent() }
-    }
-
-    /// Adds every id of `other` with its tools, renumbered by `renumber`
-    /// (each counter's tools are numbered by whoever fed it). Called once,
-    /// after the last `add` of both; `other` is spent.
-    func absorb(_ other: PartitionedIDToolCounter, renumber: (UInt64) -> UInt64) throws(EngineError) {
-        try other.forEachEntry { (id, tools) throws(EngineError) in try add(id, tools: renumber(tools)) }
     }
 
     /// How many ids used each tool, indexed by tool. Called once, after the last `add`.
@@ -73,24 +70,6 @@ final class PartitionedIDToolCounter {
         var counts = [Int64](repeating: 0, count: IDToolMap.maxTools)
         try count(files!, depth: 0, into: &counts)
         return counts
-    }
-
-    /// `add` of a bit mask of tools, past the recent table: an id it also
-    /// holds is written twice, which the counting merges.
-    private func add(_ id: UInt128, tools: UInt64) throws(EngineError) {
-        if direct != nil {
-            direct!.add(id, tools: tools)
-            if direct!.count > perPartition { try spill() }
-            return
-        }
-        try write(id, tools: tools)
-    }
-
-    /// Every (id, tools) entry held: the map's, or the recent table's and the files'.
-    private func forEachEntry(_ body: (UInt128, UInt64) throws(EngineError) -> Void) throws(EngineError) {
-        if let direct { return try direct.forEach(body) }
-        try drainRecent()
-        for file in 0..<files!.count { try files!.readEntries(of: file, body) }
     }
 
     /// Writes what the recent table holds to the files, and stops using it.

@@ -57,12 +57,6 @@ public struct ValueCounts: Sendable {
         if rest != 0 { sparse[value, default: 0] += rest }
     }
 
-    /// Adds every value of `other` with its count.
-    public mutating func add(_ other: ValueCounts) {
-        for (value, count) in other.dense.enumerated() where count > 0 { add(Int64(value), count: Int64(count)) }
-        for (value, count) in other.sparse { add(value, count: count) }
-    }
-
     /// The values in ascending order with their counts.
     public func sorted() -> SortedValueCounts {
         var entries = sparse.filter { $0.key < 0 }.sorted { $0.key < $1.key }.map { (value: $0.key, count: $0.value) }
