@@ -78,7 +78,7 @@ import Testing
         defer { try? transaction.commit() }
         let context = ReportContext(transaction: transaction, catalog: catalog, definition: report, parameters: wide, session: session)
         let query = "cost_per_tool_executions"
-        let cut = try #require(try context.blockCut(query, middle: "cost_per_tool_halfway_block"))
+        let cut = try #require(try context.blockCut(try context.plan(query), middle: "cost_per_tool_halfway_block"))
         let block = try #require(Int(cut.dropFirst().prefix { $0 != "," }))
         let blocks = try #require(Int(try TestEnvironment.query(
             "SELECT pg_relation_size('tool_executions') / current_setting('block_size')::int8")[0][0] ?? ""))
@@ -99,12 +99,12 @@ import Testing
 
         var alone = context
         alone.session = nil
-        #expect(try alone.blockCut(query, middle: "cost_per_tool_halfway_block") == nil, "no session: one connection")
+        #expect(try alone.blockCut(try alone.plan(query), middle: "cost_per_tool_halfway_block") == nil, "no session: one connection")
         let hour = try ReportParameters(window: ReportWindow(from: "2026-11-05T10:00:00Z", to: "2026-11-05T11:00:00Z", zone: .utc))
         let (short, _) = try session.begin(hour)
         defer { try? short.commit() }
         let shortContext = ReportContext(transaction: short, catalog: catalog, definition: report, parameters: hour, session: session)
-        #expect(try shortContext.blockCut(query, middle: "cost_per_tool_halfway_block") == nil, "an hour: read through the index")
+        #expect(try shortContext.blockCut(try shortContext.plan(query), middle: "cost_per_tool_halfway_block") == nil, "an hour: read through the index")
     }
 
     /// A reader's error in the middle of the two halves stops both servers
@@ -117,7 +117,7 @@ import Testing
         let context = ReportContext(transaction: transaction, catalog: catalog, definition: try catalog.report(named: "cost_per_tool"),
                                     parameters: wide, session: session)
         let query = "cost_per_tool_executions"
-        let cut = try #require(try context.blockCut(query, middle: "cost_per_tool_halfway_block"))
+        let cut = try #require(try context.blockCut(try context.plan(query), middle: "cost_per_tool_halfway_block"))
         var read = 0
         let error = #expect(throws: EngineError.self) {
             try context.streamInHalves(query, cut: cut, as: ToolExecution.self) { _ in

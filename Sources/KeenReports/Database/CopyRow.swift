@@ -170,7 +170,7 @@ extension NumericBinary {
             let worth: Int64
             switch exponent {
             case 0...18:
-                let (product, overflow) = digit.multipliedReportingOverflow(by: powersOfTen[exponent])
+                let (product, overflow) = digit.multipliedReportingOverflow(by: Int64(truncatingIfNeeded: Int128.powerOfTen(exponent)))
                 guard !overflow else { return nil }
                 worth = product
             case -1: guard digit % 10 == 0 else { return nil }; worth = digit / 10
@@ -184,8 +184,6 @@ extension NumericBinary {
         }
         return sign == 0x4000 ? -units : units
     }
-
-    private static let powersOfTen: [Int64] = (0...18).map { exponent in (0..<exponent).reduce(1) { power, _ in power * 10 } }
 }
 
 /// PostgreSQL's binary array: int32 dimensions, int32 has-nulls flag, int32

@@ -1,25 +1,23 @@
 /// Reading one large sequential scan as two halves of its table's blocks,
 /// one per connection on the run's snapshot, so that two server processes
-/// share it (one client thread reads both): the query has `blocks_to` and `blocks_from` parameters (tid),
-/// and the halves are complementary, so any block is exact; the block a
-/// sample of the window's rows puts in the middle balances them.
+/// share it (one client thread reads both): the query has `blocks_to` and
+/// `blocks_from` parameters (tid), and the halves are complementary, so any
+/// block is exact; the block a sample of the window's rows puts in the
+/// middle balances them.
 extension ReportContext {
     /// Rows of the window a sample should hold to place the middle block.
     private static let rowsToSample: Int64 = 20_000
 
-    /// The block where `queryName`'s scan is cut in two, as a tid literal;
+    /// The block where the scan of `plan` is cut in two, as a tid literal;
     /// nil when it is better read whole: without a session (a night's jobs
     /// already share the cores), or when the plan reads the table through an
     /// index (a short window: the halves would each scan what the index
     /// skips), or when the sample puts every row in one half.
     /// `middleName` is the query of the middle block (`block`), over a
     /// sample of `sample_percent` of the table's blocks.
-    func blockCut(_ queryName: String, middle middleName: String) throws -> String? {
-        guard session != nil else { return nil }
-        let plan = try transaction.plan(query(queryName))
-        guard plan.contains("\"Node Type\": \"Seq Scan\""), !plan.contains("\"Node Type\": \"Index"),
-              !plan.contains("\"Node Type\": \"Bitmap") else { return nil }
-        let rows = max(1, ReportTransaction.estimatedRows(in: plan))
+    func blockCut(_ plan: QueryPlan, middle middleName: String) throws -> String? {
+        guard session != nil, plan.scansWholeTables else { return nil }
+        let rows = max(1, plan.estimatedRows)
         let percent = ExactDecimal(min(100 * Self.rowsToSample, 100 * rows)).divided(by: rows, scale: 4)
         var middle: Int64?
         try transaction.stream(query(middleName), more: ["sample_percent": percent.formatted(places: 4)]) { columns in

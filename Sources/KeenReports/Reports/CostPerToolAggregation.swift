@@ -26,10 +26,10 @@ enum CostPerToolAggregation: ReportAggregation {
 
     static func run(_ context: ReportContext, outputs: ReportOutputs) throws {
         let query = "cost_per_tool_executions"
+        let plan = try context.plan(query)
         // The partitions are sized by the planner's estimate (any size is exact).
-        let expected = try context.estimatedRows(query)
-        let tally = try CostPerToolTally(expected: expected, idsPerPartition: context.idsPerPartition)
-        if let cut = try context.blockCut(query, middle: "cost_per_tool_halfway_block") {
+        let tally = try CostPerToolTally(expected: plan.estimatedRows, idsPerPartition: context.idsPerPartition)
+        if let cut = try context.blockCut(plan, middle: "cost_per_tool_halfway_block") {
             try context.streamInHalves(query, cut: cut, as: ToolExecution.self) { try tally.add($0) }
         } else {
             try context.stream(query, as: ToolExecution.self) { try tally.add($0) }

@@ -52,9 +52,9 @@ struct ReportContext {
         try transaction.stream(query(queryName), more: more, reader)
     }
 
-    /// The planner's estimate of one of the report's queries' rows.
-    func estimatedRows(_ queryName: String) throws(EngineError) -> Int64 {
-        try transaction.estimatedRows(query(queryName))
+    /// The planner's plan of one of the report's queries.
+    func plan(_ queryName: String) throws(EngineError) -> QueryPlan {
+        try transaction.plan(query(queryName))
     }
 
     func query(_ name: String) -> QueryFile {

@@ -71,7 +71,7 @@ public final class ReportTransaction {
         var decoder = BinaryCopyDecoder()
         do {
             let onRow = try reader(ResultColumns(names: try connection.columnNames(of: sql)))
-            try connection.copyOut("COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)") { chunk in try decoder.decode(chunk, onRow) }
+            try connection.copyOut(Self.binaryCopy(sql)) { chunk in try decoder.decode(chunk, onRow) }
             try decoder.finish()
         } catch let error as EngineError {
             throw error.prefixed("query \(query.name)")
@@ -104,8 +104,7 @@ public final class ReportTransaction {
         var decoders = [BinaryCopyDecoder(), BinaryCopyDecoder()]
         do {
             let columns = try Row.columns(in: ResultColumns(names: try connection.columnNames(of: sql)))
-            try connection.copyOut("COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)", alongside: other.connection,
-                                   "COPY (\n\(otherSQL)\n) TO STDOUT (FORMAT binary)") { index, chunk in
+            try connection.copyOut(Self.binaryCopy(sql), alongside: other.connection, Self.binaryCopy(otherSQL)) { index, chunk in
                 try decoders[index].decode(chunk) { row in try onRow(try Row(row, columns)) }
             }
             try decoders.forEach { try $0.finish() }
@@ -115,21 +114,14 @@ public final class ReportTransaction {
         return decoders[0].rowsDecoded + decoders[1].rowsDecoded
     }
 
-    /// The planner's estimate of the rows the query returns (EXPLAIN, which
-    /// runs nothing): a size to plan memory by, never a count to report.
-    func estimatedRows(_ query: QueryFile) throws(EngineError) -> Int64 {
-        Self.estimatedRows(in: try plan(query))
+    /// The planner's plan of `query` with this run's values.
+    func plan(_ query: QueryFile) throws(EngineError) -> QueryPlan {
+        QueryPlan(json: try connection.execute("EXPLAIN (FORMAT JSON) " + render(query, more: [:])).value(0, 0) ?? "")
     }
 
-    /// The planner's plan of `query` with this run's values, as EXPLAIN's JSON.
-    func plan(_ query: QueryFile) throws(EngineError) -> String {
-        try connection.execute("EXPLAIN (FORMAT JSON) " + render(query, more: [:])).value(0, 0) ?? ""
-    }
-
-    /// The top node's estimate of rows in a plan of `plan(_:)`.
-    static func estimatedRows(in plan: String) -> Int64 {
-        guard let range = plan.range(of: "\"Plan Rows\": ") else { return 0 }
-        return Int64(plan[range.upperBound...].prefix { $0.isNumber }) ?? 0
+    /// `sql` as the binary COPY the streams read.
+    private static func binaryCopy(_ sql: String) -> String {
+        "COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)"
     }
 
     /// The query's text with this run's values in place of its parameters.
