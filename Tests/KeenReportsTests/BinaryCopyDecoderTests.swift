@@ -31,7 +31,7 @@ import Testing
     }
 
     private func decodeAll(chunkSize: Int) throws -> [[String]] {
-        var decoder = BinaryCopyDecoder()
+        let decoder = BinaryCopyDecoder()
         var rows: [[String]] = []
         let bytes = stream
         var start = 0
@@ -62,6 +62,38 @@ import Testing
         ]
         for chunkSize in [1, 2, 3, 7, 19, 64, 4096] {
             #expect(try decodeAll(chunkSize: chunkSize) == expected, "chunk size \(chunkSize)")
+        }
+    }
+
+    /// Rows whose fields keep, and then change, the lengths of the row
+    /// before (a text growing or shrinking, a NULL coming and going), so
+    /// that the decoder's guess of where a field lies is right for some rows
+    /// and wrong from some field on for others, split at every byte.
+    @Test func findsEachRowsFieldsWhenTheyMoveFromTheRowBefore() throws {
+        let expected = (0..<40).map { number -> [String] in
+            [String(number), String(repeating: "t", count: number / 3 % 4),
+             number % 7 == 0 ? "NULL" : String(number * 1_000), number % 5 == 0 ? "ab" : "c"]
+        }
+        var bytes = BinaryCopyDecoder.signature + int32(0) + int32(0)
+        for row in expected {
+            bytes += int16(4) + field(int32(Int32(row[0])!)) + field(Array(row[1].utf8))
+            bytes += row[2] == "NULL" ? int32(-1) : field(int64(Int64(row[2])!))
+            bytes += field(Array(row[3].utf8))
+        }
+        bytes += int16(-1)
+        for chunkSize in [1, 2, 5, 11, 29, 64, bytes.count] {
+            let decoder = BinaryCopyDecoder()
+            var rows: [[String]] = []
+            for start in stride(from: 0, to: bytes.count, by: chunkSize) {
+                try Array(bytes[start..<min(start + chunkSize, bytes.count)]).withUnsafeBytes { chunk in
+                    try decoder.decode(chunk) { row in
+                        rows.append([String(try row.integer(0) ?? -1), row.text(1) ?? "NULL",
+                                     try row.integer(2).map(String.init) ?? "NULL", row.text(3) ?? "NULL"])
+                    }
+                }
+            }
+            try decoder.finish()
+            #expect(rows == expected, "chunk size \(chunkSize)")
         }
     }
 
@@ -106,14 +138,14 @@ import Testing
     }
 
     @Test func rejectsAStreamThatEndsEarly() throws {
-        var decoder = BinaryCopyDecoder()
+        let decoder = BinaryCopyDecoder()
         let bytes = Array(stream.dropLast(5))
         try bytes.withUnsafeBytes { try decoder.decode($0) { _ in } }
         #expect(throws: EngineError.self) { try decoder.finish() }
     }
 
     @Test func rejectsSomethingElse() {
-        var decoder = BinaryCopyDecoder()
+        let decoder = BinaryCopyDecoder()
         let bytes = Array("id,name\n1,x\n2,y\n3,z\n".utf8)
         #expect(throws: EngineError.self) { try bytes.withUnsafeBytes { try decoder.decode($0) { _ in } } }
     }

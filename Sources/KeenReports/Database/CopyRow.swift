@@ -8,15 +8,18 @@ public struct CopyRow {
 
     public var count: Int { starts.count }
 
+    @inline(__always)
     public func isNull(_ column: Int) -> Bool { lengths[column] < 0 }
 
     /// The field's raw bytes (empty for NULL).
+    @inline(__always)
     public func raw(_ column: Int) -> UnsafeRawBufferPointer {
         let length = max(0, Int(lengths[column]))
         return UnsafeRawBufferPointer(rebasing: bytes[starts[column]..<(starts[column] + length)])
     }
 
     /// int2, int4 or int8.
+    @inline(__always)
     public func integer(_ column: Int) throws(EngineError) -> Int64? {
         if isNull(column) { return nil }
         switch lengths[column] {
@@ -27,6 +30,7 @@ public struct CopyRow {
         }
     }
 
+    @inline(__always)
     public func boolean(_ column: Int) throws(EngineError) -> Bool? {
         if isNull(column) { return nil }
         guard lengths[column] == 1 else { throw mismatch(column, "a boolean") }
@@ -49,6 +53,7 @@ public struct CopyRow {
     }
 
     /// A non-NULL uuid's 128 bits, for sets of ids (NULL reads as 0).
+    @inline(__always)
     public func uuidBits(_ column: Int) throws(EngineError) -> UInt128 {
         if isNull(column) { return 0 }
         guard lengths[column] == 16 else { throw mismatch(column, "a uuid") }

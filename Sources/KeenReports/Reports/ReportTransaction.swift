@@ -68,7 +68,7 @@ public final class ReportTransaction {
     public func stream(_ query: QueryFile, more: [String: String?] = [:],
                        _ reader: (ResultColumns) throws -> (CopyRow) throws -> Void) throws -> Int {
         let sql = try render(query, more: more)
-        var decoder = BinaryCopyDecoder()
+        let decoder = BinaryCopyDecoder()
         do {
             let onRow = try reader(ResultColumns(names: try connection.columnNames(of: sql)))
             try connection.copyOut(Self.binaryCopy(sql)) { chunk in try decoder.decode(chunk, onRow) }
@@ -101,17 +101,21 @@ public final class ReportTransaction {
                                otherMore: [String: String?], _ onRow: (Row) throws -> Void) throws -> Int {
         let sql = try render(query, more: more)
         let otherSQL = try other.render(query, more: otherMore)
-        var decoders = [BinaryCopyDecoder(), BinaryCopyDecoder()]
+        // Two constants, not an array: taking a decoder out of an array per
+        // row (a chunk) cost a retain and a release each (an eighth of the
+        // client's time, perf).
+        let (decoder, otherDecoder) = (BinaryCopyDecoder(), BinaryCopyDecoder())
         do {
             let columns = try Row.columns(in: ResultColumns(names: try connection.columnNames(of: sql)))
             try connection.copyOut(Self.binaryCopy(sql), alongside: other.connection, Self.binaryCopy(otherSQL)) { index, chunk in
-                try decoders[index].decode(chunk) { row in try onRow(try Row(row, columns)) }
+                try (index == 0 ? decoder : otherDecoder).decode(chunk) { row in try onRow(try Row(row, columns)) }
             }
-            try decoders.forEach { try $0.finish() }
+            try decoder.finish()
+            try otherDecoder.finish()
         } catch let error as EngineError {
             throw error.prefixed("query \(query.name)")
         }
-        return decoders[0].rowsDecoded + decoders[1].rowsDecoded
+        return decoder.rowsDecoded + otherDecoder.rowsDecoded
     }
 
     /// The planner's plan of `query` with this run's values.

@@ -14,6 +14,8 @@ public struct IDToolMap: Sendable {
     private var masks: [UInt64]  // 0: empty slot (a used slot has a bit set)
     private var mask: Int
     private var used = 0
+    /// The slot found last (tried first; any slot is safe, its key is compared).
+    private var lastSlot = 0
 
     /// Sized for `capacity` ids, so that adding that many never grows it.
     public init(capacity: Int = 12) {
@@ -37,16 +39,23 @@ public struct IDToolMap: Sendable {
 
     /// Records that `id` used the tools of the bit mask `tools` (not 0).
     public mutating func add(_ id: UInt128, tools: UInt64) {
+        // Rows of one id often come together (a session's executions, its user's).
+        if id == keys[lastSlot] && masks[lastSlot] != 0 {
+            masks[lastSlot] |= tools
+            return
+        }
         var index = Self.hash(id) & mask
         while masks[index] != 0 {
             if keys[index] == id {
                 masks[index] |= tools
+                lastSlot = index
                 return
             }
             index = (index + 1) & mask
         }
         keys[index] = id
         masks[index] = tools
+        lastSlot = index
         used += 1
         if used * 4 > keys.count * 3 { grow() }
     }

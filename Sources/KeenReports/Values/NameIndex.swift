@@ -8,6 +8,8 @@ import Foundation
 /// cost cost_per_tool a memcmp per name per row. Comparing bytes costs no String.
 struct NameIndex {
     private(set) var names: [[UInt8]] = []
+    /// Each name's `Fingerprint`, indexed like `names`.
+    private var fingerprints: [Fingerprint] = []
     private var last = 0
     /// Hash slot → name number + 1 (0: empty); four times the names at most,
     /// with linear probing.
@@ -20,11 +22,12 @@ struct NameIndex {
     /// The number of `name`, numbering it when it is new.
     @inline(__always)
     mutating func index(of name: UnsafeRawBufferPointer) throws(EngineError) -> Int {
-        if last < names.count && Self.equal(names[last], name) { return last }
-        var slot = Self.hash(name)
+        let fingerprint = Fingerprint(name)
+        if last < names.count && equal(last, fingerprint, name) { return last }
+        var slot = fingerprint.slot
         while slots[slot] != 0 {
             let found = Int(slots[slot]) - 1
-            if Self.equal(names[found], name) {
+            if equal(found, fingerprint, name) {
                 last = found
                 return found
             }
@@ -34,30 +37,53 @@ struct NameIndex {
             throw .engine("more than \(IDToolMap.maxTools) distinct \(what) in the window")
         }
         names.append(Array(name))
+        fingerprints.append(fingerprint)
         last = names.count - 1
         slots[slot] = UInt8(names.count)
         return last
     }
 
-    /// A slot for `name`: its length and its first and last eight bytes, mixed.
+    /// Whether known name `number` is `name`: its fingerprint decides for
+    /// names of 16 bytes at most; a longer one compares its bytes too.
     @inline(__always)
-    private static func hash(_ name: UnsafeRawBufferPointer) -> Int {
-        var bits = UInt64(name.count) &* 0x9E37_79B9_7F4A_7C15
-        if name.count >= 8 {
-            bits ^= name.loadUnaligned(as: UInt64.self)
-            bits = (bits ^ (bits >> 29)) &* 0xBF58_476D_1CE4_E5B9
-            bits ^= name.loadUnaligned(fromByteOffset: name.count - 8, as: UInt64.self)
-        } else {
-            for byte in name { bits = (bits ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        }
-        bits = (bits ^ (bits >> 32)) &* 0x9E37_79B9_7F4A_7C15
-        return Int(truncatingIfNeeded: bits >> 56)
+    private func equal(_ number: Int, _ fingerprint: Fingerprint, _ name: UnsafeRawBufferPointer) -> Bool {
+        guard fingerprints[number] == fingerprint else { return false }
+        return name.count <= 16 || names[number].withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 }
     }
 
-    @inline(__always)
-    private static func equal(_ known: [UInt8], _ name: UnsafeRawBufferPointer) -> Bool {
-        // An empty buffer may have no address: empty names are equal without memcmp.
-        known.count == name.count
-            && (name.isEmpty || known.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
+    /// A name's length and two words of its bytes, read without a call or a
+    /// loop: up to 16 bytes they hold every byte (the words overlap when the
+    /// name is shorter than two), so two names of that size are equal exactly
+    /// when their fingerprints are.
+    struct Fingerprint: Equatable {
+        let count: Int
+        let head: UInt64
+        let tail: UInt64
+
+        @inline(__always)
+        init(_ name: UnsafeRawBufferPointer) {
+            count = name.count
+            switch name.count {
+            case 8...:
+                head = name.loadUnaligned(as: UInt64.self)
+                tail = name.loadUnaligned(fromByteOffset: name.count - 8, as: UInt64.self)
+            case 4..<8:
+                head = UInt64(name.loadUnaligned(as: UInt32.self))
+                tail = UInt64(name.loadUnaligned(fromByteOffset: name.count - 4, as: UInt32.self))
+            default:
+                var bytes: UInt64 = 0
+                for byte in name { bytes = bytes << 8 | UInt64(byte) }
+                head = bytes
+                tail = 0
+            }
+        }
+
+        /// A slot of the 256 for the name.
+        @inline(__always)
+        var slot: Int {
+            var bits = (head ^ (UInt64(count) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9
+            bits = (bits ^ (bits >> 29) ^ tail) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: bits >> 56)
+        }
     }
 }

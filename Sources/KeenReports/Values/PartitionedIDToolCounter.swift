@@ -102,7 +102,11 @@ final class PartitionedIDToolCounter {
                 try count(parts, depth: depth + 1, into: &counts)
                 continue
             }
-            var map = IDToolMap(capacity: min(entries, perPartition))
+            // Sized for an eighth of the entries, grown as needed: a file
+            // often holds each id many times (once per tool, where its
+            // executions were far apart), and a map sized for every entry
+            // then spends its time missing the cache.
+            var map = IDToolMap(capacity: min(entries, perPartition) / 8)
             try files.readEntries(of: file) { id, tools in map.add(id, tools: tools) }
             for (tool, ids) in map.countsPerTool().enumerated() { counts[tool] += ids }
         }
@@ -110,6 +114,7 @@ final class PartitionedIDToolCounter {
 
     /// The file of `id` among `count`, by a hash that differs at each depth
     /// of splitting, so the ids of one file spread over its parts.
+    @inline(__always)
     private static func file(of id: UInt128, depth: Int, among count: Int) -> Int {
         var bits = UInt64(truncatingIfNeeded: id >> 64)
         if depth > 0 {
@@ -119,6 +124,8 @@ final class PartitionedIDToolCounter {
             bits = (bits ^ (bits >> 27)) &* 0x94D0_49BB_1331_11EB
             bits ^= bits >> 31
         }
-        return Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 40) % count
+        // The high word of the mixed bits times count: a file in 0..<count
+        // without a division (this runs once per execution).
+        return Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: UInt64(count)).high)
     }
 }
