@@ -3,7 +3,9 @@ import Foundation
 /// Temporary files of (id, tools) entries, 24 bytes each (the id's 16, then
 /// the bit mask of its tools' indexes), written through a small buffer per file and read back
 /// one file at a time. The files are unlinked as soon as they are made:
-/// nothing is left behind, whatever ends the process.
+/// nothing is left behind, whatever ends the process. Once written, two
+/// threads may read different files at once: a file's descriptor, buffer
+/// and counts are its own.
 final class SpillFiles {
     private static let entrySize = 24
     /// Whole entries a file's write buffer holds (16 KiB): 84 files take 1.3 MiB.
@@ -45,8 +47,8 @@ final class SpillFiles {
 
     var count: Int { descriptors.count }
 
-    /// Entries written to each file, repeats included.
-    var entries: [Int] { (0..<count).map { written[$0] } }
+    /// Entries written to `file`, repeats included.
+    func entries(of file: Int) -> Int { written[file] }
 
     @inline(__always)
     func add(_ id: UInt128, tools: UInt64, to file: Int) throws(EngineError) {
