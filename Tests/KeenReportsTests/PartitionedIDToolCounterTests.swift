@@ -21,6 +21,7 @@ import Testing
         (expected: 0, perPartition: 1_000),  // spilled into 16 files, each split again
         (expected: 0, perPartition: 5_000),  // spilled, no file over the limit
         (expected: 3_000, perPartition: 1_000),  // the expected count was too low: files split again
+        (expected: 2_000_000, perPartition: 50),  // 256 files at most up front, each split again
     ])
     func countsEachToolsDistinctIDs(expected: Int, perPartition: Int) throws {
         let (entries, reference) = Self.entries(20_000, distinct: 6_000)

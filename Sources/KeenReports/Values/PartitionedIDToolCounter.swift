@@ -32,17 +32,22 @@ final class PartitionedIDToolCounter {
     private static let recentTrial = 1 << 16
 
     /// Entries a file holds at most: its `IDToolMap` then takes about
-    /// 6 MiB (262,144 slots of 24 bytes). Tests pass a smaller one
+    /// 1.5 MiB (65,536 slots of 24 bytes), so the two threads that count the
+    /// files take half of what one map of three times the entries took, and
+    /// each map fits a core's cache. Tests pass a smaller one
     /// (`ReportRunner.idsPerPartition`) to see many files without millions
     /// of rows.
-    public static let defaultPerPartition = 120_000
+    public static let defaultPerPartition = 40_000
+    /// Files made up front at most (open descriptors, write buffers): past
+    /// 256 × 40,000 entries, a file that holds too many is split when it is counted.
+    private static let mostFiles = 256
 
     /// `expected` entries, when known (cost_per_tool's executions); 0 when not.
     init(expected: Int64 = 0, perPartition: Int = PartitionedIDToolCounter.defaultPerPartition,
          purpose: String) throws(EngineError) {
         self.perPartition = perPartition
         self.purpose = purpose
-        let partitions = Int((expected + Int64(perPartition) - 1) / Int64(perPartition))
+        let partitions = min(Self.mostFiles, Int((expected + Int64(perPartition) - 1) / Int64(perPartition)))
         if partitions > 1 {
             files = try SpillFiles(count: partitions, purpose: purpose)
         } else {
@@ -115,11 +120,7 @@ final class PartitionedIDToolCounter {
             for part in 0..<parts.count { try count(part, of: parts, depth: depth + 1, into: &counts) }
             return
         }
-        // Sized for an eighth of the entries, grown as needed: a file
-        // often holds each id many times (once per tool, where its
-        // executions were far apart), and a map sized for every entry
-        // then spends its time missing the cache.
-        var map = IDToolMap(capacity: min(entries, perPartition) / 8)
+        var map = IDToolMap(capacity: min(entries, perPartition))
         try files.readEntries(of: file) { id, tools in map.add(id, tools: tools) }
         for (tool, ids) in map.countsPerTool().enumerated() { counts[tool] += ids }
     }

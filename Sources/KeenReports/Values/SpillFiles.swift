@@ -8,8 +8,9 @@ import Foundation
 /// and counts are its own.
 final class SpillFiles {
     private static let entrySize = 24
-    /// Whole entries a file's write buffer holds (16 KiB): 84 files take 1.3 MiB.
-    private static let bufferSize = (1 << 14) / entrySize * entrySize
+    /// Whole entries a file's write buffer holds (8 KiB): the tool-heavy
+    /// month's 250 files take 2 MiB.
+    private static let bufferSize = (1 << 13) / entrySize * entrySize
 
     private var descriptors: [Int32] = []
     /// The files' write buffers, `bufferSize` bytes each, one after the
